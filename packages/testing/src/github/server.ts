@@ -1,0 +1,305 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A token the fake knows: who it is and whether it may write. */
+export interface FakeIdentity {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+  /** 'read' models a fork PR's GITHUB_TOKEN: every write answers 403. */
+  access: 'write' | 'read';
+  /** An installation token (GITHUB_TOKEN) cannot call GET /user, as on GitHub. */
+  installation?: boolean;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  rawBody: Buffer;
+  headers: IncomingMessage['headers'];
+  identity: FakeIdentity;
+  baseUrl: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Raw bytes instead of JSON (zip downloads, blobs). */
+  raw?: Buffer;
+}
+
+export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+export interface Fault {
+  method?: string;
+  /** Matched against the request path (without query). */
+  path?: RegExp;
+  /** How many matching requests it hits; default 1. */
+  times?: number;
+  kind: 'status' | 'secondary-rate-limit' | 'primary-rate-limit' | 'reset';
+  status?: number;
+  message?: string;
+  retryAfterSeconds?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  login: string;
+  at: number;
+}
+
+export const DOCS_URL = 'https://docs.github.com/rest';
+
+export function ghError(status: number, message: string, extra: Record<string, unknown> = {}): FakeResponse {
+  return { status, body: { message, documentation_url: DOCS_URL, status: String(status), ...extra } };
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+  write: boolean;
+}
+
+/**
+ * An in-memory GitHub REST API on loopback with GitHub's behaviours: Link pagination,
+ * `per_page` limits, `{message, documentation_url}` error bodies, 401/403/404/422,
+ * primary and secondary rate limits with Retry-After, and injectable latency and faults.
+ * Route modules (routes/*.ts) add endpoints and their state.
+ */
+export class FakeGitHub {
+  readonly identities = new Map<string, FakeIdentity>();
+  readonly requests: RecordedRequest[] = [];
+  readonly faults: Fault[] = [];
+  latency = { minMs: 0, maxMs: 0 };
+  private readonly routes: Route[] = [];
+  private server?: Server;
+  private nextIdValue = 1000;
+  url = '';
+
+  constructor() {
+    this.addIdentity('ghs_writetoken', { login: 'github-actions[bot]', id: 41898282, type: 'Bot', access: 'write', installation: true });
+    this.addIdentity('ghs_readonlytoken', { login: 'github-actions[bot]', id: 41898282, type: 'Bot', access: 'read', installation: true });
+    this.addIdentity('ghp_usertoken', { login: 'octocat', id: 583231, type: 'User', access: 'write' });
+    this.route('GET', '/user', (req) =>
+      req.identity.installation
+        ? ghError(403, 'Resource not accessible by integration')
+        : { status: 200, body: userJson(req.identity, req.baseUrl) },
+    );
+    this.route('GET', '/rate_limit', () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: 4999, reset: 0, used: 1 } }, rate: { limit: 5000, remaining: 4999, reset: 0, used: 1 } } }));
+  }
+
+  /** A token the server accepts. The write token is `ghs_writetoken`, the read-only one `ghs_readonlytoken`. */
+  addIdentity(token: string, identity: FakeIdentity): void {
+    this.identities.set(token, identity);
+  }
+
+  nextId(): number {
+    return ++this.nextIdValue;
+  }
+
+  /** Registers a handler; `:name` segments become params. Non-GET routes are writes. */
+  route(method: string, path: string, handler: Handler, options: { write?: boolean } = {}): void {
+    const keys: string[] = [];
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]+)(\\\*)?/g, (_m, key: string, star?: string) => {
+      keys.push(key);
+      return star ? '(.+)' : '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler, write: options.write ?? method !== 'GET' });
+  }
+
+  injectFault(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  countRequests(filter: { method?: string; path?: RegExp } = {}): number {
+    return this.requests.filter((r) => (!filter.method || r.method === filter.method) && (!filter.path || filter.path.test(r.path))).length;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Environment for an action run against this server. */
+  env(token = 'ghs_writetoken'): Record<string, string> {
+    return { GITHUB_API_URL: this.url, GITHUB_SERVER_URL: this.url, GITHUB_TOKEN: token };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', this.url);
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+
+    const { minMs, maxMs } = this.latency;
+    if (maxMs > 0) await new Promise((r) => setTimeout(r, minMs + Math.random() * (maxMs - minMs)));
+
+    let response: FakeResponse;
+    let identity: FakeIdentity | undefined;
+    const auth = req.headers.authorization ?? '';
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(auth)?.[1];
+    if (token) identity = this.identities.get(token);
+    const fault = this.takeFault(method, path);
+    if (fault) {
+      response = faultResponse(fault);
+      if (fault.kind === 'reset') {
+        this.requests.push({ method, path, status: 0, login: identity?.login ?? '', at: Date.now() });
+        req.socket.destroy();
+        return;
+      }
+    } else if (!identity) {
+      response = ghError(401, 'Bad credentials');
+    } else {
+      const route = this.match(method, path);
+      if (!route) {
+        response = ghError(404, 'Not Found');
+      } else if (route.route.write && identity.access === 'read') {
+        response = ghError(403, 'Resource not accessible by integration');
+      } else {
+        let body: unknown = undefined;
+        const type = req.headers['content-type'] ?? '';
+        if (rawBody.length > 0 && (type.includes('json') || type === '')) {
+          try {
+            body = JSON.parse(rawBody.toString('utf8'));
+          } catch {
+            response = ghError(400, 'Problems parsing JSON');
+            return this.send(res, method, path, identity, response);
+          }
+        }
+        try {
+          response = await route.route.handler({
+            method,
+            path,
+            params: route.params,
+            query: url.searchParams,
+            body,
+            rawBody,
+            headers: req.headers,
+            identity,
+            baseUrl: this.url,
+          });
+        } catch (error) {
+          response = ghError(500, `fake server error: ${(error as Error).message}`);
+        }
+      }
+    }
+    this.send(res, method, path, identity, response);
+  }
+
+  private send(res: ServerResponse, method: string, path: string, identity: FakeIdentity | undefined, response: FakeResponse): void {
+    this.requests.push({ method, path, status: response.status, login: identity?.login ?? '', at: Date.now() });
+    const headers: Record<string, string> = {
+      'x-github-request-id': `FAKE:${this.requests.length}`,
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      ...(response.headers ?? {}),
+    };
+    if (response.raw) {
+      res.writeHead(response.status, { 'content-type': 'application/octet-stream', 'content-length': String(response.raw.length), ...headers });
+      res.end(response.raw);
+      return;
+    }
+    if (response.body === undefined || response.status === 204) {
+      res.writeHead(response.status, headers);
+      res.end();
+      return;
+    }
+    const json = JSON.stringify(response.body);
+    res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)), ...headers });
+    res.end(json);
+  }
+
+  private match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+      return { route, params };
+    }
+    return undefined;
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find((f) => (!f.method || f.method === method) && (!f.path || f.path.test(path)) && (f.times ?? 1) > 0);
+    if (fault) fault.times = (fault.times ?? 1) - 1;
+    return fault;
+  }
+}
+
+function faultResponse(fault: Fault): FakeResponse {
+  const retryAfter = String(fault.retryAfterSeconds ?? 1);
+  switch (fault.kind) {
+    case 'secondary-rate-limit':
+      return {
+        ...ghError(403, fault.message ?? 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'),
+        headers: { 'retry-after': retryAfter },
+      };
+    case 'primary-rate-limit':
+      return {
+        ...ghError(403, fault.message ?? 'API rate limit exceeded for installation ID 1.'),
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + Number(retryAfter)) },
+      };
+    default:
+      return ghError(fault.status ?? 500, fault.message ?? 'Server Error');
+  }
+}
+
+export function userJson(identity: FakeIdentity, baseUrl: string): Record<string, unknown> {
+  return {
+    login: identity.login,
+    id: identity.id,
+    node_id: `U_${identity.id}`,
+    avatar_url: `${baseUrl}/avatars/${identity.id}`,
+    gravatar_id: '',
+    url: `${baseUrl}/users/${encodeURIComponent(identity.login)}`,
+    html_url: `${baseUrl}/${identity.login}`,
+    type: identity.type,
+    site_admin: false,
+  };
+}
+
+/**
+ * GitHub's page-based pagination: `per_page` (default 30, max 100) and `page`, with a
+ * `Link` header carrying next/last/prev/first as GitHub writes it.
+ */
+export function paginate<T>(req: FakeRequest, items: T[]): FakeResponse {
+  const perPage = Math.min(Math.max(Number(req.query.get('per_page') ?? 30) || 30, 1), 100);
+  const page = Math.max(Number(req.query.get('page') ?? 1) || 1, 1);
+  const last = Math.max(Math.ceil(items.length / perPage), 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const link = (p: number) => {
+    const url = new URL(req.path, req.baseUrl);
+    for (const [k, v] of req.query) url.searchParams.set(k, v);
+    url.searchParams.set('per_page', String(perPage));
+    url.searchParams.set('page', String(p));
+    return url.toString();
+  };
+  const parts: string[] = [];
+  if (page > 1) parts.push(`<${link(page - 1)}>; rel="prev"`);
+  if (page < last) parts.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+  if (page > 1) parts.push(`<${link(1)}>; rel="first"`);
+  return { status: 200, body: slice, headers: parts.length ? { link: parts.join(', ') } : {} };
+}

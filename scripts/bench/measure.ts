@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+
+export interface CommandRun {
+  wallMs: number;
+  peakRssMb: number;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command under GNU time to get its wall time and peak resident memory (children included). */
+export function measureCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M', command, ...args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(options.input ?? '');
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const match = /__PEAK_KB__(\d+)/.exec(stderr);
+      resolve({ wallMs, peakRssMb: match ? Number(match[1]) / 1024 : NaN, exitCode, stdout, stderr: stderr.replace(/__PEAK_KB__\d+\n?/, '') });
+    });
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One row of the benchmark table: ours beside the tool a user would otherwise use, measured in the same run. */
+export interface BenchRow {
+  benchmark: string;
+  ours: string;
+  oursMedianMs: number;
+  baseline: string;
+  baselineMedianMs: number;
+  /** baseline / ours for times (higher is better for us) unless `ratioNote` says otherwise. */
+  ratio: number;
+  peakRssMb: number;
+  goal: string;
+  met: boolean;
+  note?: string;
+}
+
+export type Benchmark = () => Promise<BenchRow[]>;
+
+export function formatRows(rows: BenchRow[]): string {
+  const header = '| benchmark | ours (median) | baseline (median) | ratio | peak RSS | goal | met |\n|---|---|---|---|---|---|---|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.benchmark} | ${r.ours}: ${r.oursMedianMs.toFixed(1)} ms | ${r.baseline}: ${r.baselineMedianMs.toFixed(1)} ms | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(1)} MB | ${r.goal} | ${r.met ? 'yes' : 'NO'}${r.note ? ` (${r.note})` : ''} |`,
+  );
+  return [header, ...lines].join('\n');
+}
