@@ -79,6 +79,9 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   latency = { minMs: 0, maxMs: 0 };
+  /** When true, every JSON response is kept in `responses` (for the OpenAPI conformance test). */
+  recordResponses = false;
+  readonly responses: { method: string; path: string; status: number; body: unknown }[] = [];
   private readonly routes: Route[] = [];
   private server?: Server;
   private nextIdValue = 1000;
@@ -91,7 +94,7 @@ export class FakeGitHub {
     this.route('GET', '/user', (req) =>
       req.identity.installation
         ? ghError(403, 'Resource not accessible by integration')
-        : { status: 200, body: userJson(req.identity, req.baseUrl) },
+        : { status: 200, body: publicUserJson(req.identity, req.baseUrl) },
     );
     this.route('GET', '/rate_limit', () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: 4999, reset: 0, used: 1 } }, rate: { limit: 5000, remaining: 4999, reset: 0, used: 1 } } }));
   }
@@ -206,6 +209,7 @@ export class FakeGitHub {
 
   private send(res: ServerResponse, method: string, path: string, identity: FakeIdentity | undefined, response: FakeResponse): void {
     this.requests.push({ method, path, status: response.status, login: identity?.login ?? '', at: Date.now() });
+    if (this.recordResponses && response.body !== undefined) this.responses.push({ method, path, status: response.status, body: response.body });
     const headers: Record<string, string> = {
       'x-github-request-id': `FAKE:${this.requests.length}`,
       'x-ratelimit-limit': '5000',
@@ -267,17 +271,50 @@ function faultResponse(fault: Fault): FakeResponse {
   }
 }
 
+/** A `simple-user` object, as GitHub embeds in comments, tags and releases. */
 export function userJson(identity: FakeIdentity, baseUrl: string): Record<string, unknown> {
+  const api = `${baseUrl}/users/${encodeURIComponent(identity.login)}`;
   return {
     login: identity.login,
     id: identity.id,
     node_id: `U_${identity.id}`,
     avatar_url: `${baseUrl}/avatars/${identity.id}`,
     gravatar_id: '',
-    url: `${baseUrl}/users/${encodeURIComponent(identity.login)}`,
+    url: api,
     html_url: `${baseUrl}/${identity.login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
     type: identity.type,
     site_admin: false,
+  };
+}
+
+/** The `public-user` answer of GET /user. */
+function publicUserJson(identity: FakeIdentity, baseUrl: string): Record<string, unknown> {
+  const epoch = '2011-01-25T18:44:36Z';
+  return {
+    ...userJson(identity, baseUrl),
+    user_view_type: 'public',
+    name: identity.login,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: epoch,
+    updated_at: epoch,
   };
 }
 
