@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist'], { cwd: root, encoding: 'utf8' });
+const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist'], {
+  cwd: root,
+  encoding: 'utf8',
+});
 if (status.trim() !== '') {
   console.error('::error::dist/ is not current. Run `pnpm build` and commit actions/*/dist. Differences:');
   console.error(status);

@@ -9,7 +9,11 @@ export interface CommandRun {
 }
 
 /** Runs a command under GNU time to get its wall time and peak resident memory (children included). */
-export function measureCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CommandRun> {
+export function measureCommand(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M', command, ...args], {
@@ -26,7 +30,13 @@ export function measureCommand(command: string, args: string[], options: { env?:
     child.on('close', (exitCode) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const match = /__PEAK_KB__(\d+)/.exec(stderr);
-      resolve({ wallMs, peakRssMb: match ? Number(match[1]) / 1024 : NaN, exitCode, stdout, stderr: stderr.replace(/__PEAK_KB__\d+\n?/, '') });
+      resolve({
+        wallMs,
+        peakRssMb: match ? Number(match[1]) / 1024 : NaN,
+        exitCode,
+        stdout,
+        stderr: stderr.replace(/__PEAK_KB__\d+\n?/, ''),
+      });
     });
   });
 }

@@ -5,8 +5,7 @@ import { InputError, InputErrors } from './errors.js';
 export type InputGetter = (name: string) => string;
 
 /** Reads an input the way the runner passes it: `INPUT_<NAME>` upper-cased, spaces as `_`, hyphens kept. */
-export const envInput: InputGetter = (name) =>
-  (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+export const envInput: InputGetter = (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 
 const YAML_TRUE = ['true', 'True', 'TRUE'];
 const YAML_FALSE = ['false', 'False', 'FALSE'];

@@ -36,7 +36,11 @@ export function classifyS3Error(error: unknown): S3FailureKind {
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) return 'access-denied';
   if (name === 'PreconditionFailed' || status === 412) return 'precondition-failed';
   if (/Throttl|SlowDown|TooManyRequests|RequestLimitExceeded/.test(name) || status === 503 || status === 429) return 'throttled';
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError|NetworkingError/.test(`${name} ${e?.code ?? ''} ${(error as Error)?.message ?? ''}`))
+  if (
+    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError|NetworkingError/.test(
+      `${name} ${e?.code ?? ''} ${(error as Error)?.message ?? ''}`,
+    )
+  )
     return 'network';
   return 'other';
 }

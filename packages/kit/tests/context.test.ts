@@ -7,7 +7,12 @@ import { cell, markdownTable } from '../src/summary.js';
 
 describe('run context', () => {
   it('builds the run URL from GITHUB_SERVER_URL (Enterprise Server too), with the attempt after the first', () => {
-    const ctx = readRunContext({ GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'org/repo', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2' });
+    const ctx = readRunContext({
+      GITHUB_SERVER_URL: 'https://ghe.example.com/',
+      GITHUB_REPOSITORY: 'org/repo',
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '2',
+    });
     expect(ctx.owner).toBe('org');
     expect(runUrl(ctx)).toBe('https://ghe.example.com/org/repo/actions/runs/42/attempts/2');
     expect(runUrl({ ...ctx, runAttempt: 1 })).toBe('https://ghe.example.com/org/repo/actions/runs/42');

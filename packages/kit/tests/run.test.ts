@@ -40,7 +40,10 @@ describe('run', () => {
     await run(async () => {
       throw new InputErrors([new InputError('a', 'is required.'), new InputError('b', 'is bad.')]);
     });
-    const errors = out.join('').split('\n').filter((l) => l.startsWith('::error::'));
+    const errors = out
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('::error::'));
     expect(errors).toEqual(["::error::Input 'a': is required.", "::error::Input 'b': is bad."]);
     expect(process.exitCode).toBe(1);
   });

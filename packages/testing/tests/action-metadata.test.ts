@@ -12,7 +12,8 @@ const actions = readdirSync(actionsDir)
   .map((name) => ({ name, dir: join(actionsDir, name), meta: readActionMetadata(join(actionsDir, name)) }));
 
 // Input names an action reads through the kit's InputReader or @actions/core.
-const READ_INPUT = /\.(?:string|secret|boolean|integer|enumeration|list|lineMap|yamlMapping|raw|getInput|getBooleanInput|getMultilineInput)\(\s*['"]([A-Za-z0-9_ -]+)['"]/g;
+const READ_INPUT =
+  /\.(?:string|secret|boolean|integer|enumeration|list|lineMap|yamlMapping|raw|getInput|getBooleanInput|getMultilineInput)\(\s*['"]([A-Za-z0-9_ -]+)['"]/g;
 
 function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -47,7 +48,10 @@ describe('action metadata', () => {
     it('has a name, a description, and a one-line description for every input and output', () => {
       expect(meta.name).toBeTruthy();
       for (const [name, spec] of [...Object.entries(meta.inputs), ...Object.entries(meta.outputs)]) {
-        expect({ name, description: typeof spec?.description === 'string' && spec.description.trim() !== '' && !spec.description.trim().includes('\n') }).toEqual({
+        expect({
+          name,
+          description: typeof spec?.description === 'string' && spec.description.trim() !== '' && !spec.description.trim().includes('\n'),
+        }).toEqual({
           name,
           description: true,
         });

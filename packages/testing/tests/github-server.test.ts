@@ -8,7 +8,10 @@ describe('FakeGitHub core', () => {
   github.route('POST', '/things', () => ({ status: 201, body: { ok: true } }));
   github.route('GET', '/things/:id', (req) => (req.params.id === '1' ? { status: 200, body: items[0] } : ghError(404, 'Not Found')));
   const get = (path: string, token = 'ghs_writetoken', init: RequestInit = {}) =>
-    fetch(`${github.url}${path}`, { ...init, headers: { authorization: `token ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    fetch(`${github.url}${path}`, {
+      ...init,
+      headers: { authorization: `token ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
 
   beforeAll(() => github.start());
   afterAll(() => github.stop());

@@ -26,17 +26,25 @@ suite('S3 test server (moto)', () => {
   });
 
   it('paginates ListObjectsV2 with continuation tokens', async () => {
-    await Promise.all(Array.from({ length: 25 }, (_, i) => s3.send(new PutObjectCommand({ Bucket: 'fixtures', Key: `page/${String(i).padStart(3, '0')}`, Body: 'x' }))));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        s3.send(new PutObjectCommand({ Bucket: 'fixtures', Key: `page/${String(i).padStart(3, '0')}`, Body: 'x' })),
+      ),
+    );
     const first = await s3.send(new ListObjectsV2Command({ Bucket: 'fixtures', Prefix: 'page/', MaxKeys: 10 }));
     expect(first.KeyCount).toBe(10);
     expect(first.IsTruncated).toBe(true);
-    const second = await s3.send(new ListObjectsV2Command({ Bucket: 'fixtures', Prefix: 'page/', MaxKeys: 10, ContinuationToken: first.NextContinuationToken }));
+    const second = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'fixtures', Prefix: 'page/', MaxKeys: 10, ContinuationToken: first.NextContinuationToken }),
+    );
     expect(second.Contents?.[0].Key).toBe('page/010');
   });
 
   it('refuses a second If-None-Match: * put with PreconditionFailed', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'fixtures', Key: 'marker', Body: 'first', IfNoneMatch: '*' }));
-    await expect(s3.send(new PutObjectCommand({ Bucket: 'fixtures', Key: 'marker', Body: 'second', IfNoneMatch: '*' }))).rejects.toMatchObject({
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: 'fixtures', Key: 'marker', Body: 'second', IfNoneMatch: '*' })),
+    ).rejects.toMatchObject({
       name: 'PreconditionFailed',
     });
   });

@@ -34,7 +34,12 @@ export function findPathTemplate(path: string, method: string): string | undefin
   const m = method.toLowerCase();
   const candidates = Object.keys(doc.paths).filter((template) => {
     if (!doc.paths[template][m]) return false;
-    const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const pattern = new RegExp(
+      `^${template
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\\?\{[^}]+\\?\}/g, '[^/]+')
+        .replace(/\{[^}]+\}/g, '[^/]+')}$`,
+    );
     return pattern.test(path);
   });
   // The most specific template: the most literal characters.

@@ -96,7 +96,13 @@ export class FakeGitHub {
         ? ghError(403, 'Resource not accessible by integration')
         : { status: 200, body: publicUserJson(req.identity, req.baseUrl) },
     );
-    this.route('GET', '/rate_limit', () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: 4999, reset: 0, used: 1 } }, rate: { limit: 5000, remaining: 4999, reset: 0, used: 1 } } }));
+    this.route('GET', '/rate_limit', () => ({
+      status: 200,
+      body: {
+        resources: { core: { limit: 5000, remaining: 4999, reset: 0, used: 1 } },
+        rate: { limit: 5000, remaining: 4999, reset: 0, used: 1 },
+      },
+    }));
   }
 
   /** A token the server accepts. The write token is `ghs_writetoken`, the read-only one `ghs_readonlytoken`. */
@@ -209,7 +215,8 @@ export class FakeGitHub {
 
   private send(res: ServerResponse, method: string, path: string, identity: FakeIdentity | undefined, response: FakeResponse): void {
     this.requests.push({ method, path, status: response.status, login: identity?.login ?? '', at: Date.now() });
-    if (this.recordResponses && response.body !== undefined) this.responses.push({ method, path, status: response.status, body: response.body });
+    if (this.recordResponses && response.body !== undefined)
+      this.responses.push({ method, path, status: response.status, body: response.body });
     const headers: Record<string, string> = {
       'x-github-request-id': `FAKE:${this.requests.length}`,
       'x-ratelimit-limit': '5000',
@@ -220,7 +227,11 @@ export class FakeGitHub {
       ...(response.headers ?? {}),
     };
     if (response.raw) {
-      res.writeHead(response.status, { 'content-type': 'application/octet-stream', 'content-length': String(response.raw.length), ...headers });
+      res.writeHead(response.status, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(response.raw.length),
+        ...headers,
+      });
       res.end(response.raw);
       return;
     }
@@ -230,7 +241,11 @@ export class FakeGitHub {
       return;
     }
     const json = JSON.stringify(response.body);
-    res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)), ...headers });
+    res.writeHead(response.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(json)),
+      ...headers,
+    });
     res.end(json);
   }
 
