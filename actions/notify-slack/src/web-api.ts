@@ -1,0 +1,81 @@
+import type { Payload } from './limits.js';
+import { MAX_RETRY_AFTER_MS, type SendOptions, type SendResult } from './send.js';
+
+export type ApiMethod = 'chat.postMessage' | 'chat.update';
+
+/**
+ * Calls the Slack Web API through @slack/web-api (loaded only in token mode): it waits Retry-After
+ * on 429, retries 5xx and network errors with randomised exponential backoff (p-retry), bounds each
+ * request with a timeout and turns `ok:false` into a platform error carrying Slack's code.
+ * Our wrapper adds the HTTP status (via a counting fetch), the attempt count and a secret-free message.
+ */
+export async function callWebApi(
+  token: string,
+  apiUrl: string,
+  method: ApiMethod,
+  body: Payload,
+  options: SendOptions,
+): Promise<SendResult> {
+  const { WebClient, WebClientEvent, ErrorCode, LogLevel } = await import('@slack/web-api');
+  let attempts = 0;
+  let statusCode: number | undefined;
+  const baseFetch = options.fetch ?? fetch;
+  const countingFetch: typeof fetch = async (input, init) => {
+    attempts++;
+    statusCode = undefined;
+    const res = await baseFetch(input, init);
+    statusCode = res.status;
+    return res;
+  };
+  const log = options.log;
+  const client = new WebClient(token, {
+    slackApiUrl: apiUrl,
+    timeout: options.timeoutMs,
+    fetch: countingFetch,
+    allowAbsoluteUrls: false,
+    logger: {
+      debug: () => undefined,
+      info: (...msg: unknown[]) => log(msg.map(String).join(' ')),
+      warn: (...msg: unknown[]) => log(msg.map(String).join(' ')),
+      error: (...msg: unknown[]) => log(msg.map(String).join(' ')),
+      setLevel: () => undefined,
+      getLevel: () => LogLevel.INFO,
+      setName: () => undefined,
+    },
+    retryConfig: {
+      retries: options.retries,
+      factor: 2,
+      minTimeout: 500,
+      maxTimeout: 10_000,
+      randomize: true,
+      // p-retry reads this from the same options object; the SDK's type does not list it.
+      onFailedAttempt: (error: { message: string; retriesLeft: number }) => {
+        if (error.retriesLeft > 0) log(`Slack ${method} attempt failed (${error.message}); retrying (${error.retriesLeft} left).`);
+      },
+    } as never,
+  });
+  // The SDK sleeps the whole Retry-After (each wait counts as one retry); say so when it is long.
+  client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => {
+    if (seconds * 1000 > MAX_RETRY_AFTER_MS) log(`Slack asks to wait ${seconds} s (Retry-After) before the next try.`);
+  });
+
+  try {
+    const result = (await client.apiCall(method, body)) as { ok?: boolean; ts?: string; channel?: string };
+    return { ok: true, statusCode: statusCode ?? 200, ts: result.ts ?? '', channel: result.channel ?? '', attempts };
+  } catch (error) {
+    const e = error as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
+    let message: string;
+    if (e.code === ErrorCode.PlatformError) message = `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
+    else if (e.code === ErrorCode.HTTPError) message = `Slack answered HTTP ${e.statusCode ?? statusCode}`;
+    else if (e.code === ErrorCode.RequestError) {
+      const original = e.original as { name?: string; message?: string; cause?: { code?: string } } | undefined;
+      message =
+        original?.name === 'TimeoutError' || original?.name === 'AbortError'
+          ? `no answer within ${options.timeoutMs / 1000} s`
+          : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
+    } else if (/rate limit/i.test(e.message ?? '')) message = 'rate limited by Slack (HTTP 429)';
+    else message = e.message ?? String(error);
+    if (attempts > 1) message += `, after ${attempts} attempts`;
+    return { ok: false, statusCode, error: message, attempts };
+  }
+}
