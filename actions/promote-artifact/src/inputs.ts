@@ -1,0 +1,127 @@
+import { InputReader, type InputGetter } from '@pipeline-actions/kit';
+
+export type Mode = 'publish' | 'fetch' | 'mark' | 'latest';
+export type Store = 'github' | 's3' | 'both';
+
+export const DEFAULT_VERSION_PATTERN = '^[0-9a-f]{7,40}-\\d{8}-\\d{6}$';
+
+export interface S3Options {
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint: string;
+  forcePathStyle: boolean;
+}
+
+export interface Inputs {
+  mode: Mode;
+  service: string;
+  /** Empty for publish without a version (computed) and for latest. */
+  version: string;
+  versionPattern: RegExp;
+  /** publish: patterns to pack. */
+  patterns: string[];
+  /** fetch: destination directory. */
+  destination: string;
+  stage: string;
+  stages: string[];
+  store: Store;
+  s3: S3Options;
+  retentionDays: number | undefined;
+  compressionLevel: number;
+  token: string;
+  notes: string;
+  release: boolean;
+}
+
+const SERVICE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const STAGE_RE = /^[a-z0-9][a-z0-9_-]*$/i;
+
+export function getInputs(get?: InputGetter): Inputs {
+  const r = new InputReader(get);
+  const mode = r.enumeration<Mode>('mode', ['publish', 'fetch', 'mark', 'latest']);
+  const service = r.string('service', { required: true, pattern: SERVICE_RE, form: 'a name of letters, digits, ., _ and - (e.g. api)' });
+
+  const patternText = r.string('version-pattern', { default: DEFAULT_VERSION_PATTERN }) || DEFAULT_VERSION_PATTERN;
+  let versionPattern = new RegExp(DEFAULT_VERSION_PATTERN);
+  try {
+    versionPattern = new RegExp(patternText);
+  } catch (error) {
+    r.fail('version-pattern', `'${patternText}' is not a valid regular expression (${(error as Error).message}).`);
+  }
+
+  const version = r.string('version', { required: mode === 'fetch' || mode === 'mark', form: 'a version such as 84fb588-20250120-143022' });
+  if (version !== '' && !versionPattern.test(version)) {
+    r.fail('version', `'${version}' does not match ${patternText}: expected {sha7}-{YYYYMMDD-HHMMSS} such as 84fb588-20250120-143022.`);
+  } else if (version !== '' && !/^[A-Za-z0-9._-]+$/.test(version)) {
+    r.fail('version', `'${version}' cannot be used in a tag or file name: expected letters, digits, ., _ and -.`);
+  }
+
+  const stages = r.list('stages', { default: ['build', 'qa', 'prod'] });
+  const seen = new Set<string>();
+  for (const s of stages) {
+    if (!STAGE_RE.test(s)) r.fail('stages', `'${s}' is not a valid stage name: expected letters, digits, _ and -.`);
+    if (seen.has(s)) r.fail('stages', `'${s}' appears twice: expected each stage once, in promotion order.`);
+    seen.add(s);
+  }
+  if (stages.length < 1) r.fail('stages', 'is empty: expected the promotion order such as build, qa, prod.');
+
+  let stage = r.string('stage', { required: mode === 'mark', form: `one of the stages (${stages.join(', ')})` });
+  if (stage === '' && (mode === 'fetch' || mode === 'latest')) stage = stages[0] ?? '';
+  if (mode === 'publish') stage = stages[0] ?? '';
+  else if (stage !== '' && !stages.includes(stage)) {
+    r.fail('stage', `'${stage}' is not one of the stages: ${stages.join(', ')} (set 'stages' to change the order).`);
+  } else if (mode === 'mark' && stage === stages[0]) {
+    r.fail('stage', `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`);
+  }
+
+  const pathText = r.raw('path');
+  const patterns = mode === 'publish' ? pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')) : [];
+  if (mode === 'publish' && patterns.length === 0) r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
+  const destinations = pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  if (mode === 'fetch' && destinations.length > 1) r.fail('path', 'for fetch is one destination directory, not a list.');
+  const destination = mode === 'fetch' ? (destinations[0] ?? 'artifact') : '';
+
+  const store = r.enumeration<Store>('store', ['github', 's3', 'both'], { default: 'github' });
+  const bucket = r.string('bucket');
+  if (mode === 'publish' && store !== 'github' && bucket === '') r.fail('bucket', `is required with store: ${store}: expected the S3 bucket name.`);
+  let prefix = r.raw('s3-prefix');
+  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
+  prefix = prefix.replace(/^\/+/, '');
+
+  const s3: S3Options = {
+    bucket,
+    prefix,
+    region: r.string('aws-region'),
+    endpoint: r.string('s3-endpoint'),
+    forcePathStyle: r.boolean('s3-force-path-style'),
+  };
+  if (s3.endpoint !== '' && !/^https?:\/\//.test(s3.endpoint)) r.fail('s3-endpoint', `'${s3.endpoint}' is not a URL: expected http(s)://host[:port].`);
+
+  const retention = r.raw('retention-days');
+  const retentionDays = retention === '' ? undefined : r.integer('retention-days', { min: 1, max: 90 });
+  const compressionLevel = r.integer('compression-level', { default: 6, min: 1, max: 9 });
+  const token = r.secret('token');
+  if (token === '') r.fail('token', 'is required: expected a GitHub token (the default is ${{ github.token }}).');
+  const notes = r.raw('notes');
+  const release = r.boolean('release', { default: true });
+  r.done();
+
+  return {
+    mode,
+    service,
+    version,
+    versionPattern,
+    patterns,
+    destination,
+    stage,
+    stages,
+    store,
+    s3,
+    retentionDays,
+    compressionLevel,
+    token,
+    notes,
+    release,
+  };
+}

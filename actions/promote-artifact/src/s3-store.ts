@@ -1,0 +1,75 @@
+import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { UserError } from '@pipeline-actions/kit';
+import { classifyS3Error, createS3Client } from '@pipeline-actions/kit/s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Options } from './inputs.js';
+
+/** 8 MiB parts, 4 in flight: about 32 MiB of buffers whatever the artifact size. */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+
+export function s3Client(options: S3Options, endpoint?: string): Promise<S3Client> {
+  return createS3Client({ region: options.region, endpoint: options.endpoint || endpoint || undefined, forcePathStyle: options.forcePathStyle });
+}
+
+export function s3Key(options: S3Options, service: string, name: string): string {
+  return `${options.prefix}${service}/${name}`;
+}
+
+export function s3Failure(error: unknown, doing: string, bucket: string): Error {
+  const kind = classifyS3Error(error);
+  const detail = (error as Error)?.message ?? String(error);
+  switch (kind) {
+    case 'no-such-bucket':
+      return new UserError(`${doing} failed: bucket '${bucket}' does not exist (check 'bucket' and 'aws-region').`);
+    case 'access-denied':
+      return new UserError(`${doing} failed: access to bucket '${bucket}' was denied (${detail}); the role needs s3:PutObject and s3:GetObject on it.`);
+    case 'network':
+      return new UserError(`${doing} failed: the S3 endpoint could not be reached (${detail}); check 's3-endpoint' and the network.`);
+    default:
+      return new Error(`${doing} failed: ${detail}`);
+  }
+}
+
+/** Multipart streaming upload: the body is read part by part, never held whole. */
+export async function uploadStream(client: S3Client, bucket: string, key: string, body: Readable, contentType: string): Promise<void> {
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  const upload = new Upload({
+    client,
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
+    partSize: PART_SIZE,
+    queueSize: QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  try {
+    await upload.done();
+  } catch (error) {
+    throw s3Failure(error, `Uploading s3://${bucket}/${key}`, bucket);
+  }
+}
+
+export async function putJson(client: S3Client, bucket: string, key: string, text: string): Promise<void> {
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'application/json' }));
+  } catch (error) {
+    throw s3Failure(error, `Writing the record s3://${bucket}/${key}`, bucket);
+  }
+}
+
+/** Streams an object to a file; undefined when the object does not exist. */
+export async function downloadToFile(client: S3Client, bucket: string, key: string, file: string): Promise<'ok' | 'missing'> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  let body: Readable;
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    body = out.Body as Readable;
+  } catch (error) {
+    if (classifyS3Error(error) === 'no-such-key') return 'missing';
+    throw s3Failure(error, `Downloading s3://${bucket}/${key}`, bucket);
+  }
+  await pipeline(body, createWriteStream(file, { highWaterMark: 1 << 20 }));
+  return 'ok';
+}
