@@ -35,15 +35,15 @@ function checkScheduleDrift(inputs: Inputs, context: RunContext): void {
   }
   const drift = scheduleDrift(crons, inputs.schedules);
   const mapped = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
+  for (const rule of drift.stale) {
+    core.warning(`Input 'schedules': line ${rule.line} maps cron '${rule.pattern}', which ${file} no longer schedules.`);
+  }
   if (drift.unmapped.length > 0) {
     throw new UserErrors(
       drift.unmapped.map(
         (cron) => `Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT'.`,
       ),
     );
-  }
-  for (const rule of drift.stale) {
-    core.warning(`Input 'schedules': line ${rule.line} maps cron '${rule.pattern}', which ${file} no longer schedules.`);
   }
   core.debug(`Schedule drift check: all ${crons.length} cron(s) of ${file} are mapped.`);
 }
