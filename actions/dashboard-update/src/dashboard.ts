@@ -1,0 +1,299 @@
+import { httpStatus } from '@pipeline-actions/kit/github';
+import { isOwnComment, type CommentStore, type DashboardComment, type Identity } from './comments.js';
+import { dashboardSha7, extractState, fitState, isDashboardOf, renderDashboard, shortSha } from './render.js';
+import {
+  applyInit,
+  applyUpdate,
+  holdsStages,
+  holdsUpdate,
+  mergeStates,
+  newState,
+  type DashboardState,
+  type RunRef,
+  type StageDefinition,
+  type StageRecord,
+  type StageUpdate,
+} from './state.js';
+
+export interface DashboardRequest {
+  mode: 'init' | 'update';
+  marker: string;
+  title: string;
+  /** The commit; undefined when it may come from the `comment-id` dashboard (else `resolveSha`). */
+  sha?: string;
+  /** Stages declared by init, and the stages a dashboard created by an update starts with. */
+  stages: StageDefinition[];
+  /** The stage change (required in update mode, optional in init). */
+  update?: StageUpdate;
+  ref: RunRef;
+  commentId?: number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  notice(message: string): void;
+  debug(message: string): void;
+}
+
+export interface DashboardDeps {
+  store: CommentStore;
+  identity(): Promise<Identity>;
+  resolveSha(): Promise<string>;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  now(): number;
+  log: Logger;
+  /** Write-verify rounds before giving up. */
+  maxAttempts?: number;
+}
+
+export type DashboardOutcome = 'written' | 'unchanged' | 'stale' | 'forbidden';
+
+export interface DashboardResult {
+  outcome: DashboardOutcome;
+  comment?: DashboardComment;
+  created: boolean;
+  sha: string;
+  state: DashboardState;
+  body: string;
+  attempts: number;
+  /** The record that made an update stale. */
+  recorded?: StageRecord;
+  /** The refused write (outcome 'forbidden'). */
+  error?: unknown;
+}
+
+/** A failure of the dashboard itself (not of the input): reported as a warning unless fail-on-error. */
+export class DashboardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DashboardError';
+  }
+}
+
+/** A write refused for lack of permission (not a rate limit, which the throttling plugin handles). */
+export function isPermissionDenied(error: unknown): boolean {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : '';
+  return (status === 403 && !/rate limit/i.test(message)) || (status === 404 && /not accessible/i.test(message));
+}
+
+/** GitHub asks for one second between writes; the throttling plugin enforces it per process. */
+const WRITE_GAP_MS = 1_100;
+/** Duplicates older than this are leftovers of a crashed writer and are cleaned up by anyone. */
+const ABANDONED_DUPLICATE_MS = 120_000;
+
+class Forbidden extends Error {
+  constructor(readonly refusal: unknown) {
+    super('forbidden');
+  }
+}
+
+interface Located {
+  comment: DashboardComment;
+  duplicates: DashboardComment[];
+}
+
+/**
+ * Creates or updates the dashboard of one commit so that concurrent writers never lose a change:
+ * write, wait for the others' in-flight writes to land, re-read, and when this change is missing
+ * (another writer's stale copy replaced it) merge again and retry with jittered backoff.
+ * Concurrent creators converge on the oldest comment and delete their duplicates.
+ */
+export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps): Promise<DashboardResult> {
+  const { store, log } = deps;
+  const maxAttempts = deps.maxAttempts ?? 10;
+  let maxRtt = 0;
+  let lastWriteAt = -Infinity;
+  let identity: Identity | undefined;
+  let sha = req.sha;
+  let created: DashboardComment | undefined;
+  let attempts = 0;
+  let pending: { state: DashboardState; body: string } | undefined;
+
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const started = deps.now();
+    try {
+      return await call();
+    } finally {
+      maxRtt = Math.max(maxRtt, deps.now() - started);
+    }
+  };
+  const write = async <T>(call: () => Promise<T>): Promise<T> => {
+    lastWriteAt = deps.now();
+    try {
+      return await timed(call);
+    } catch (error) {
+      if (isPermissionDenied(error)) throw new Forbidden(error);
+      throw error;
+    }
+  };
+  // Long enough for another writer's read-modify-write that began before ours landed to land too.
+  const settle = () => deps.sleep(Math.min(3_000, Math.max(300, 2 * maxRtt + 100)));
+  const backoff = (attempt: number) => {
+    const gap = Math.max(0, WRITE_GAP_MS - (deps.now() - lastWriteAt));
+    return deps.sleep(gap + deps.random() * Math.min(4_000, 500 * 2 ** (attempt - 1)));
+  };
+
+  const compose = (base: DashboardState, creating: boolean) => {
+    let state = base;
+    if (req.mode === 'init' || creating) state = applyInit(state, req.stages, req.ref, req.title);
+    if (!req.update) return { kind: 'applied' as const, state };
+    return applyUpdate(state, req.update);
+  };
+  const holds = (state: DashboardState | undefined) =>
+    state !== undefined && (req.update ? holdsUpdate(state, req.update) : true) && (req.mode === 'init' ? holdsStages(state, req.stages) : true);
+
+  const locate = async (commit: string): Promise<Located | undefined> => {
+    const sha7 = shortSha(commit);
+    const candidates = (await timed(() => store.list())).filter((c) => isDashboardOf(c.body, req.marker, sha7));
+    if (candidates.length === 0) return undefined;
+    identity ??= await timed(() => deps.identity());
+    const own = candidates
+      .filter((c) => isOwnComment(c, identity!, extractState(c.body, req.marker)?.by))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    if (own.length === 0) {
+      log.debug(`${candidates.length} dashboard comment(s) for ${sha7} were written by others; they are ignored.`);
+      return undefined;
+    }
+    return { comment: own[0], duplicates: own.slice(1) };
+  };
+
+  const result = (outcome: DashboardOutcome, comment: DashboardComment | undefined, state: DashboardState, body: string, extra: Partial<DashboardResult> = {}): DashboardResult => ({
+    outcome,
+    comment,
+    created: created !== undefined && comment !== undefined && comment.id === created.id,
+    sha: sha ?? state.sha,
+    state,
+    body,
+    attempts,
+    ...extra,
+  });
+
+  try {
+    let located: Located | undefined;
+    if (req.commentId !== undefined) {
+      const comment = await timed(() => store.get(req.commentId!));
+      const sha7 = comment ? dashboardSha7(comment.body, req.marker) : undefined;
+      const state = comment ? extractState(comment.body, req.marker) : undefined;
+      if (comment && sha7 && state && (!sha || shortSha(sha) === sha7)) {
+        located = { comment, duplicates: [] };
+        sha ??= state.sha;
+      } else {
+        log.info(`Comment ${req.commentId} is not a '${req.marker}' dashboard${sha ? ` of ${shortSha(sha)}` : ''}; looking the dashboard up by its marker.`);
+      }
+    }
+    sha ??= await deps.resolveSha();
+    const commit = sha;
+    if (!located) located = await locate(commit);
+
+    while (attempts < maxAttempts) {
+      if (!located) {
+        // No dashboard yet: create one, then converge with any created concurrently.
+        attempts++;
+        const state = compose({ ...newState(commit, req.title) }, true).state;
+        const body = renderDashboard(fitState(state, req.marker), req.marker);
+        pending = { state, body };
+        const mine = await write(() => store.create(body));
+        created = mine;
+        log.info(`Created the dashboard comment ${mine.url}.`);
+        await settle();
+        located = await locate(commit);
+        if (!located) {
+          log.info('The new dashboard comment disappeared; retrying.');
+          continue;
+        }
+        if (located.comment.id === mine.id) {
+          const state2 = extractState(located.comment.body, req.marker);
+          if (holds(state2)) {
+            const done = await confirm(located.comment, located.duplicates.length > 0);
+            if (done) return result('written', done, extractState(done.body, req.marker)!, done.body);
+          }
+          located = { comment: (await timed(() => store.get(mine.id))) ?? mine, duplicates: [] };
+          continue;
+        }
+        // Someone created the dashboard first: ours is a duplicate. Move it into the oldest.
+        log.info(`Another job created this commit's dashboard first (comment ${located.comment.id}); merging into it.`);
+        const own = located.duplicates.find((d) => d.id === mine.id) ?? mine;
+        located = { comment: located.comment, duplicates: [own] };
+      }
+
+      const target = located.comment;
+      const absorb = located.duplicates.filter((d) => d.id === created?.id || deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS);
+      const contended = located.duplicates.length > 0;
+      let current: DashboardComment = target;
+      let outcome: DashboardResult | undefined;
+      for (; attempts < maxAttempts; ) {
+        attempts++;
+        if (deps.now() - lastWriteAt < WRITE_GAP_MS) {
+          // The throttling plugin would hold the write back: read again so the base is fresh.
+          await deps.sleep(WRITE_GAP_MS - (deps.now() - lastWriteAt));
+          const fresh = await timed(() => store.get(current.id));
+          if (!fresh) break;
+          current = fresh;
+        }
+        let base = extractState(current.body, req.marker) ?? newState(commit, req.title);
+        for (const dup of absorb) {
+          const other = extractState(dup.body, req.marker);
+          if (other) base = mergeStates(base, other);
+        }
+        const composed = compose(base, false);
+        if (composed.kind === 'stale') {
+          return result('stale', current, base, current.body, { recorded: composed.recorded });
+        }
+        const state = fitState(composed.state, req.marker);
+        const body = renderDashboard(state, req.marker);
+        pending = { state, body };
+        if (body === current.body || (absorb.length === 0 && req.mode === 'update' && holds(base))) {
+          outcome = result('unchanged', current, base, current.body);
+          break;
+        }
+        const written = await write(() => store.update(current.id, body));
+        if (!written) break;
+        await settle();
+        const check = await timed(() => store.get(current.id));
+        if (!check) break;
+        if (holds(extractState(check.body, req.marker))) {
+          const done = await confirm(check, contended || attempts > 1 || check.body !== body);
+          if (done) {
+            outcome = result('written', done, extractState(done.body, req.marker)!, done.body);
+            break;
+          }
+        }
+        log.info(`Another job's write replaced this change (attempt ${attempts} of ${maxAttempts}); merging again.`);
+        await backoff(attempts);
+        const fresh = await timed(() => store.get(current.id));
+        if (!fresh) break;
+        current = fresh;
+      }
+      if (outcome) {
+        for (const dup of absorb) {
+          if (await write(() => store.remove(dup.id))) log.info(`Deleted the duplicate dashboard comment ${dup.id}.`);
+        }
+        return outcome;
+      }
+      // The target vanished (a concurrent creator deleted its duplicate): look again.
+      located = await locate(commit);
+    }
+    throw new DashboardError(
+      `The dashboard of ${shortSha(commit)} could not be updated after ${attempts} attempts: other jobs kept replacing the comment. Re-run the job, or give the dashboard jobs more time apart.`,
+    );
+  } catch (error) {
+    if (error instanceof Forbidden) {
+      const state = pending?.state ?? newState(sha ?? '', req.title);
+      return result('forbidden', undefined, state, pending?.body ?? renderDashboard(state, req.marker), { error: error.refusal });
+    }
+    throw error;
+  }
+
+  /**
+   * After a contended write, wait once more and re-read: a writer whose read came before our write
+   * may still land a stale copy. Returns the confirmed comment, or undefined when the change is gone.
+   */
+  async function confirm(checked: DashboardComment, wasContended: boolean): Promise<DashboardComment | undefined> {
+    if (!wasContended) return checked;
+    await settle();
+    const again = await timed(() => store.get(checked.id));
+    return again && holds(extractState(again.body, req.marker)) ? again : undefined;
+  }
+}
