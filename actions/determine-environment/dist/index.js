@@ -9136,7 +9136,9 @@ function fieldValue(text, field) {
     const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
     if (named >= 0)
         return named + field.min;
-    const expected = field.names ? `a number ${field.min}-${field.max} or a name ${field.names[0]}-${field.names.at(-1)}` : `a number ${field.min}-${field.max}`;
+    const expected = field.names
+        ? `a number ${field.min}-${field.max} or a name ${field.names[0]}-${field.names.at(-1)}`
+        : `a number ${field.min}-${field.max}`;
     return `${field.name} '${text}' is not ${expected}`;
 }
 
@@ -9384,7 +9386,9 @@ function resolveEnvironment(event, inputs) {
     const pullRequest = obj(payload.pull_request);
     const issue = obj(payload.issue);
     const onPullRequest = trigger === 'pull-request' || (trigger === 'comment' && payload.issue !== undefined && isPlainObject(issue.pull_request));
-    const prNumber = num(pullRequest.number) || (onPullRequest ? num(issue.number) : '') || (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
+    const prNumber = num(pullRequest.number) ||
+        (onPullRequest ? num(issue.number) : '') ||
+        (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
     const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
     let command = '';
     let commandArgs = '';
@@ -9416,14 +9420,17 @@ function resolveEnvironment(event, inputs) {
     if ('failure' in choice) {
         if (shouldRun && !(trigger === 'comment' && routesCommandsOnly(inputs)))
             throw new UserError(choice.failure);
-        reason = refusal || `Comment on pull request #${prNumber} runs '${inputs.commandPrefix}${command}'; no environment is configured for comments.`;
+        reason =
+            refusal ||
+                `Comment on pull request #${prNumber} runs '${inputs.commandPrefix}${command}'; no environment is configured for comments.`;
     }
     else {
         environment = choice.environment;
         if (inputs.allowed.length > 0 && !inputs.allowed.includes(environment)) {
             throw new UserError(`The resolved environment '${environment}' is not one of the allowed environments: ${inputs.allowed.join(', ')} (${choice.reason})`);
         }
-        reason = refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
+        reason =
+            refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
     }
     return {
         environment,
@@ -9460,7 +9467,9 @@ function chooseEnvironment(trigger, event, ref, inputs, pr) {
                 const asked = obj(payload.client_payload).environment;
                 if (asked !== undefined && asked !== null && asked !== '') {
                     if (typeof asked !== 'string' || !ENVIRONMENT_NAME.test(asked.trim())) {
-                        return { failure: `repository_dispatch client_payload.environment ${JSON.stringify(asked)} is not valid: expected ${ENVIRONMENT_FORM}.` };
+                        return {
+                            failure: `repository_dispatch client_payload.environment ${JSON.stringify(asked)} is not valid: expected ${ENVIRONMENT_FORM}.`,
+                        };
                     }
                     environment = asked.trim();
                     source = 'client_payload.environment';
@@ -9475,13 +9484,20 @@ function chooseEnvironment(trigger, event, ref, inputs, pr) {
             const cron = str(payload.schedule);
             const mapped = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
             if (!cron)
-                return { failure: `The schedule event carries no cron (github.event.schedule is empty), so the schedule cannot be mapped (mapped crons: ${mapped}).` };
+                return {
+                    failure: `The schedule event carries no cron (github.event.schedule is empty), so the schedule cannot be mapped (mapped crons: ${mapped}).`,
+                };
             const rule = inputs.schedules.find((s) => s.cron === normaliseCron(cron));
             if (!rule) {
                 // A scheduled run never falls back to `default`: a cron edited in the workflow but not here must fail loudly.
-                return { failure: `Scheduled run with cron '${cron}' has no mapping in 'schedules' (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT' to 'schedules'.` };
+                return {
+                    failure: `Scheduled run with cron '${cron}' has no mapping in 'schedules' (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT' to 'schedules'.`,
+                };
             }
-            return { environment: rule.environment, reason: `Scheduled run '${cron}' matches 'schedules' line ${rule.line} '${rule.pattern} => ${rule.environment}'.` };
+            return {
+                environment: rule.environment,
+                reason: `Scheduled run '${cron}' matches 'schedules' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
+            };
         }
         case 'tag':
             return matchRef('tags', 'Push of tag', refName(ref), inputs.tags, orDefault);
@@ -9489,12 +9505,18 @@ function chooseEnvironment(trigger, event, ref, inputs, pr) {
             return matchRef('branches', 'Push to branch', refName(ref), inputs.branches, orDefault);
         case 'pull-request':
             if (inputs.pullRequest)
-                return { environment: inputs.pullRequest, reason: `Pull request #${pr.prNumber} uses the 'pull-request' environment '${inputs.pullRequest}'.` };
+                return {
+                    environment: inputs.pullRequest,
+                    reason: `Pull request #${pr.prNumber} uses the 'pull-request' environment '${inputs.pullRequest}'.`,
+                };
             return orDefault(`Pull request #${pr.prNumber} has no 'pull-request' environment`, `Pull request #${pr.prNumber} has no environment: 'pull-request' and 'default' are empty; set 'pull-request' (e.g. 'preview') or 'default'.`);
         case 'comment': {
             const where = `${pr.onPullRequest ? 'pull request' : 'issue'} #${num(obj(payload.issue).number) || '?'}`;
             if (pr.onPullRequest && inputs.pullRequest) {
-                return { environment: inputs.pullRequest, reason: `Comment on ${where} uses the 'pull-request' environment '${inputs.pullRequest}'.` };
+                return {
+                    environment: inputs.pullRequest,
+                    reason: `Comment on ${where} uses the 'pull-request' environment '${inputs.pullRequest}'.`,
+                };
             }
             return orDefault(`Comment on ${where} matched no rule`, `Comment on ${where} has no environment: set 'pull-request' or 'default'.`);
         }
@@ -9505,7 +9527,10 @@ function chooseEnvironment(trigger, event, ref, inputs, pr) {
 function matchRef(input, what, name, rules, orDefault) {
     const rule = rules.find((r) => r.regexp.test(name));
     if (rule)
-        return { environment: rule.environment, reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.` };
+        return {
+            environment: rule.environment,
+            reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
+        };
     const mapped = rules.map((r) => r.pattern).join(', ') || 'none';
     return orDefault(`${what} '${name}' matches no glob in '${input}' (mapped: ${mapped})`, `${what} '${name}' matches no glob in '${input}' (mapped: ${mapped}) and 'default' is empty: add a 'GLOB => ENVIRONMENT' line to '${input}' or set 'default'.`);
 }

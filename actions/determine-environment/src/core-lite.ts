@@ -38,7 +38,8 @@ export function setOutput(name: string, value: unknown): void {
   }
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || text.includes(delimiter)) throw new Error(`Unexpected input: the output ${name} contains the delimiter ${delimiter}`);
+  if (name.includes(delimiter) || text.includes(delimiter))
+    throw new Error(`Unexpected input: the output ${name} contains the delimiter ${delimiter}`);
   appendFileSync(file, `${name}<<${delimiter}${EOL}${text}${EOL}${delimiter}${EOL}`, 'utf8');
 }
 
@@ -81,8 +82,12 @@ class Summary {
 
   async write(): Promise<Summary> {
     const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
-    if (!existsSync(file)) throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
+    if (!file)
+      throw new Error(
+        'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.',
+      );
+    if (!existsSync(file))
+      throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
     appendFileSync(file, this.buffer, 'utf8');
     this.buffer = '';
     return this;

@@ -69,6 +69,8 @@ function fieldValue(text: string, field: Field): number | string {
   }
   const named = field.names?.indexOf(text.toUpperCase() as never) ?? -1;
   if (named >= 0) return named + field.min;
-  const expected = field.names ? `a number ${field.min}-${field.max} or a name ${field.names[0]}-${field.names.at(-1)}` : `a number ${field.min}-${field.max}`;
+  const expected = field.names
+    ? `a number ${field.min}-${field.max} or a name ${field.names[0]}-${field.names.at(-1)}`
+    : `a number ${field.min}-${field.max}`;
   return `${field.name} '${text}' is not ${expected}`;
 }

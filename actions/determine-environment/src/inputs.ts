@@ -93,7 +93,10 @@ export function getInputs(get?: InputGetter): Inputs {
       ruleTarget(input, entry);
       const pattern = entry.key.startsWith(prefix) ? entry.key.slice(prefix.length) : entry.key;
       if (/\s/.test(pattern) || pattern === '') {
-        reader.fail(input, `line ${entry.line} glob '${entry.key}' is not a ref glob: expected a name without spaces, with '*' and '**' wildcards.`);
+        reader.fail(
+          input,
+          `line ${entry.line} glob '${entry.key}' is not a ref glob: expected a name without spaces, with '*' and '**' wildcards.`,
+        );
         continue;
       }
       const twin = rules.find((r) => r.pattern === pattern);
@@ -111,18 +114,25 @@ export function getInputs(get?: InputGetter): Inputs {
   const values: EnvironmentValues = {};
   for (const [name, value] of Object.entries(reader.yamlMapping('values'))) {
     if (allowed.length > 0 && !allowed.includes(name)) {
-      reader.fail('values', `has an entry for '${name}', which is not in 'allowed' (${allowed.join(', ')}): expected environments from 'allowed' as keys.`);
+      reader.fail(
+        'values',
+        `has an entry for '${name}', which is not in 'allowed' (${allowed.join(', ')}): expected environments from 'allowed' as keys.`,
+      );
     } else if (value === null || value === undefined) {
       values[name] = {};
     } else if (!isPlainObject(value)) {
-      reader.fail('values', `entry '${name}' is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a mapping: expected '${name}: {key: value}'.`);
+      reader.fail(
+        'values',
+        `entry '${name}' is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a mapping: expected '${name}: {key: value}'.`,
+      );
     } else {
       values[name] = value;
     }
   }
 
   const commandPrefix = reader.string('command-prefix', { default: '/' });
-  if (/\s/.test(commandPrefix)) reader.fail('command-prefix', `'${commandPrefix}' contains whitespace: expected a short prefix such as '/'.`);
+  if (/\s/.test(commandPrefix))
+    reader.fail('command-prefix', `'${commandPrefix}' contains whitespace: expected a short prefix such as '/'.`);
   const commands: string[] = [];
   for (const item of reader.list('commands')) {
     const name = item.startsWith(commandPrefix) ? item.slice(commandPrefix.length) : item;

@@ -22,7 +22,9 @@ function checkScheduleDrift(inputs: Inputs, context: RunContext): void {
   }
   const path = workflowFilePath(context.workflowRef, context.workspace);
   if (!path || !existsSync(path)) {
-    core.debug(`Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace.`);
+    core.debug(
+      `Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace.`,
+    );
     return;
   }
   const file = path.slice(context.workspace.length).replace(/^[\\/]+/, '');
@@ -41,7 +43,8 @@ function checkScheduleDrift(inputs: Inputs, context: RunContext): void {
   if (drift.unmapped.length > 0) {
     throw new UserErrors(
       drift.unmapped.map(
-        (cron) => `Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT'.`,
+        (cron) =>
+          `Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT'.`,
       ),
     );
   }

@@ -58,8 +58,12 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
   const trigger = classifyTrigger(event.eventName, ref);
   const pullRequest = obj(payload.pull_request);
   const issue = obj(payload.issue);
-  const onPullRequest = trigger === 'pull-request' || (trigger === 'comment' && payload.issue !== undefined && isPlainObject(issue.pull_request));
-  const prNumber = num(pullRequest.number) || (onPullRequest ? num(issue.number) : '') || (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
+  const onPullRequest =
+    trigger === 'pull-request' || (trigger === 'comment' && payload.issue !== undefined && isPlainObject(issue.pull_request));
+  const prNumber =
+    num(pullRequest.number) ||
+    (onPullRequest ? num(issue.number) : '') ||
+    (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
   const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
 
   let command = '';
@@ -89,13 +93,18 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
   let reason: string;
   if ('failure' in choice) {
     if (shouldRun && !(trigger === 'comment' && routesCommandsOnly(inputs))) throw new UserError(choice.failure);
-    reason = refusal || `Comment on pull request #${prNumber} runs '${inputs.commandPrefix}${command}'; no environment is configured for comments.`;
+    reason =
+      refusal ||
+      `Comment on pull request #${prNumber} runs '${inputs.commandPrefix}${command}'; no environment is configured for comments.`;
   } else {
     environment = choice.environment;
     if (inputs.allowed.length > 0 && !inputs.allowed.includes(environment)) {
-      throw new UserError(`The resolved environment '${environment}' is not one of the allowed environments: ${inputs.allowed.join(', ')} (${choice.reason})`);
+      throw new UserError(
+        `The resolved environment '${environment}' is not one of the allowed environments: ${inputs.allowed.join(', ')} (${choice.reason})`,
+      );
     }
-    reason = refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
+    reason =
+      refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
   }
 
   return {
@@ -126,7 +135,13 @@ function routesCommandsOnly(inputs: Inputs): boolean {
   );
 }
 
-function chooseEnvironment(trigger: Trigger, event: RunEvent, ref: string, inputs: Inputs, pr: { prNumber: string; onPullRequest: boolean }): Choice {
+function chooseEnvironment(
+  trigger: Trigger,
+  event: RunEvent,
+  ref: string,
+  inputs: Inputs,
+  pr: { prNumber: string; onPullRequest: boolean },
+): Choice {
   const orDefault = (what: string, failure: string): Choice =>
     inputs.default ? { environment: inputs.default, reason: `${what}; using the default '${inputs.default}'.` } : { failure };
   const payload = event.payload;
@@ -139,14 +154,17 @@ function chooseEnvironment(trigger: Trigger, event: RunEvent, ref: string, input
         const asked = obj(payload.client_payload).environment;
         if (asked !== undefined && asked !== null && asked !== '') {
           if (typeof asked !== 'string' || !ENVIRONMENT_NAME.test(asked.trim())) {
-            return { failure: `repository_dispatch client_payload.environment ${JSON.stringify(asked)} is not valid: expected ${ENVIRONMENT_FORM}.` };
+            return {
+              failure: `repository_dispatch client_payload.environment ${JSON.stringify(asked)} is not valid: expected ${ENVIRONMENT_FORM}.`,
+            };
           }
           environment = asked.trim();
           source = 'client_payload.environment';
         }
       }
       if (environment) return { environment, reason: `Manual run (${event.eventName}) asked for '${environment}' through ${source}.` };
-      const via = event.eventName === 'repository_dispatch' ? "the 'environment' input or client_payload.environment" : "the 'environment' input";
+      const via =
+        event.eventName === 'repository_dispatch' ? "the 'environment' input or client_payload.environment" : "the 'environment' input";
       return orDefault(
         `Manual run (${event.eventName}) named no environment`,
         `Manual run (${event.eventName}) named no environment and 'default' is empty: set ${via}${inputs.allowed.length > 0 ? ` to one of: ${inputs.allowed.join(', ')}` : ''}, or set 'default'.`,
@@ -155,20 +173,32 @@ function chooseEnvironment(trigger: Trigger, event: RunEvent, ref: string, input
     case 'schedule': {
       const cron = str(payload.schedule);
       const mapped = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
-      if (!cron) return { failure: `The schedule event carries no cron (github.event.schedule is empty), so the schedule cannot be mapped (mapped crons: ${mapped}).` };
+      if (!cron)
+        return {
+          failure: `The schedule event carries no cron (github.event.schedule is empty), so the schedule cannot be mapped (mapped crons: ${mapped}).`,
+        };
       const rule = inputs.schedules.find((s) => s.cron === normaliseCron(cron));
       if (!rule) {
         // A scheduled run never falls back to `default`: a cron edited in the workflow but not here must fail loudly.
-        return { failure: `Scheduled run with cron '${cron}' has no mapping in 'schedules' (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT' to 'schedules'.` };
+        return {
+          failure: `Scheduled run with cron '${cron}' has no mapping in 'schedules' (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT' to 'schedules'.`,
+        };
       }
-      return { environment: rule.environment, reason: `Scheduled run '${cron}' matches 'schedules' line ${rule.line} '${rule.pattern} => ${rule.environment}'.` };
+      return {
+        environment: rule.environment,
+        reason: `Scheduled run '${cron}' matches 'schedules' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
+      };
     }
     case 'tag':
       return matchRef('tags', 'Push of tag', refName(ref), inputs.tags, orDefault);
     case 'push':
       return matchRef('branches', 'Push to branch', refName(ref), inputs.branches, orDefault);
     case 'pull-request':
-      if (inputs.pullRequest) return { environment: inputs.pullRequest, reason: `Pull request #${pr.prNumber} uses the 'pull-request' environment '${inputs.pullRequest}'.` };
+      if (inputs.pullRequest)
+        return {
+          environment: inputs.pullRequest,
+          reason: `Pull request #${pr.prNumber} uses the 'pull-request' environment '${inputs.pullRequest}'.`,
+        };
       return orDefault(
         `Pull request #${pr.prNumber} has no 'pull-request' environment`,
         `Pull request #${pr.prNumber} has no environment: 'pull-request' and 'default' are empty; set 'pull-request' (e.g. 'preview') or 'default'.`,
@@ -176,7 +206,10 @@ function chooseEnvironment(trigger: Trigger, event: RunEvent, ref: string, input
     case 'comment': {
       const where = `${pr.onPullRequest ? 'pull request' : 'issue'} #${num(obj(payload.issue).number) || '?'}`;
       if (pr.onPullRequest && inputs.pullRequest) {
-        return { environment: inputs.pullRequest, reason: `Comment on ${where} uses the 'pull-request' environment '${inputs.pullRequest}'.` };
+        return {
+          environment: inputs.pullRequest,
+          reason: `Comment on ${where} uses the 'pull-request' environment '${inputs.pullRequest}'.`,
+        };
       }
       return orDefault(`Comment on ${where} matched no rule`, `Comment on ${where} has no environment: set 'pull-request' or 'default'.`);
     }
@@ -196,7 +229,11 @@ function matchRef(
   orDefault: (what: string, failure: string) => Choice,
 ): Choice {
   const rule = rules.find((r) => r.regexp.test(name));
-  if (rule) return { environment: rule.environment, reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.` };
+  if (rule)
+    return {
+      environment: rule.environment,
+      reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
+    };
   const mapped = rules.map((r) => r.pattern).join(', ') || 'none';
   return orDefault(
     `${what} '${name}' matches no glob in '${input}' (mapped: ${mapped})`,

@@ -11,7 +11,11 @@ afterAll(() => {
 });
 
 /** Runs the bundled action on a fixture event, as the runner would. */
-async function runOn(name: FixtureName, inputs: Record<string, string>, options: { patch?: Record<string, unknown>; ref?: string; env?: Record<string, string>; runnerDir?: string } = {}) {
+async function runOn(
+  name: FixtureName,
+  inputs: Record<string, string>,
+  options: { patch?: Record<string, unknown>; ref?: string; env?: Record<string, string>; runnerDir?: string } = {},
+) {
   const runner = runnerEnv(name, options.ref);
   const result = await runAction(actionDir, {
     inputs,
@@ -32,7 +36,16 @@ function workspaceWithWorkflow(file: string, text: string): string {
   return dir;
 }
 
-const REDCAP_WORKFLOW = ['name: REDCap', 'on:', '  schedule:', "    - cron: '0 2 * * *'", "    - cron: '0 */6 * * *'", '  workflow_dispatch:', 'jobs: {}', ''].join('\n');
+const REDCAP_WORKFLOW = [
+  'name: REDCap',
+  'on:',
+  '  schedule:',
+  "    - cron: '0 2 * * *'",
+  "    - cron: '0 */6 * * *'",
+  '  workflow_dispatch:',
+  'jobs: {}',
+  '',
+].join('\n');
 const WORKFLOW_REF = 'octo-org/pipeline-demo/.github/workflows/redcap.yml@refs/heads/main';
 
 describe('the bundled action', () => {
@@ -97,7 +110,12 @@ describe('the bundled action', () => {
 
   it('builds -test images for a pull request', async () => {
     const result = await runOn('pull_request', IMAGE_BUILD);
-    expect(result.outputs).toMatchObject({ environment: 'dev', trigger: 'pull-request', 'pr-number': '42', 'ref-name': 'feature/qa-dashboard' });
+    expect(result.outputs).toMatchObject({
+      environment: 'dev',
+      trigger: 'pull-request',
+      'pr-number': '42',
+      'ref-name': 'feature/qa-dashboard',
+    });
     expect(JSON.parse(result.outputs.values)).toMatchObject({ suffix: '-test' });
   });
 
@@ -117,16 +135,29 @@ describe('the bundled action', () => {
   it('routes a pull request comment to its command', async () => {
     const result = await runOn('issue_comment-pull_request', { commands: 'plan, apply, bootstrap', 'pull-request': 'preview' });
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ trigger: 'comment', command: 'bootstrap', 'command-args': 'apply', 'should-run': 'true', 'pr-number': '42', environment: 'preview' });
+    expect(result.outputs).toMatchObject({
+      trigger: 'comment',
+      command: 'bootstrap',
+      'command-args': 'apply',
+      'should-run': 'true',
+      'pr-number': '42',
+      environment: 'preview',
+    });
     expect(result.summary).toContain('- **Trigger:** comment · command `bootstrap apply`');
   });
 
   it('refuses an unknown command without failing the step', async () => {
-    const result = await runOn('issue_comment-pull_request', { commands: 'plan, apply' }, { patch: { comment: { body: '/destroy everything' } } });
+    const result = await runOn(
+      'issue_comment-pull_request',
+      { commands: 'plan, apply' },
+      { patch: { comment: { body: '/destroy everything' } } },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.errors).toEqual([]);
     expect(result.outputs).toMatchObject({ 'should-run': 'false', command: '' });
-    expect(result.outputs.reason).toBe("Comment on pull request #42 runs no command: '/destroy' is not one of the commands: /plan, /apply.");
+    expect(result.outputs.reason).toBe(
+      "Comment on pull request #42 runs no command: '/destroy' is not one of the commands: /plan, /apply.",
+    );
     expect(result.summary).toContain('should-run: false');
   });
 
@@ -147,17 +178,25 @@ describe('the schedule drift check', () => {
 
   it('fails a push run when the workflow schedules a cron the mapping lacks', async () => {
     const runnerDir = workspaceWithWorkflow('redcap.yml', REDCAP_WORKFLOW.replace("'0 */6 * * *'", "'0 */4 * * *'"));
-    const result = await runOn('push-branch', { ...REDCAP, branches: 'main => qa' }, { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } });
+    const result = await runOn(
+      'push-branch',
+      { ...REDCAP, branches: 'main => qa' },
+      { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.errors).toEqual([
       "Input 'schedules': .github/workflows/redcap.yml schedules cron '0 */4 * * *', which 'schedules' does not map (mapped crons: '0 2 * * *', '0 */6 * * *'): add a line '0 */4 * * * => ENVIRONMENT'.",
     ]);
-    expect(result.warnings).toEqual(["Input 'schedules': line 2 maps cron '0 */6 * * *', which .github/workflows/redcap.yml no longer schedules."]);
+    expect(result.warnings).toEqual([
+      "Input 'schedules': line 2 maps cron '0 */6 * * *', which .github/workflows/redcap.yml no longer schedules.",
+    ]);
     expect(result.outputs).toEqual({});
   });
 
   it('is skipped with a debug line when the workflow file is not in the workspace', async () => {
-    const result = await runOn('schedule', REDCAP, { env: { GITHUB_WORKFLOW_REF: 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' } });
+    const result = await runOn('schedule', REDCAP, {
+      env: { GITHUB_WORKFLOW_REF: 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContain(
       "Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' is not in the workspace.",
@@ -166,7 +205,11 @@ describe('the schedule drift check', () => {
 
   it('can be turned off', async () => {
     const runnerDir = workspaceWithWorkflow('redcap.yml', REDCAP_WORKFLOW.replace("'0 */6 * * *'", "'0 */4 * * *'"));
-    const result = await runOn('schedule', { ...REDCAP, 'drift-check': 'false' }, { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } });
+    const result = await runOn(
+      'schedule',
+      { ...REDCAP, 'drift-check': 'false' },
+      { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.outputs.environment).toBe('production');
   });

@@ -45,7 +45,10 @@ export function runEvent(name: FixtureName, patch: Record<string, unknown> = {},
 export function runnerEnv(name: FixtureName, ref?: string): { eventName: string; env: Record<string, string> } {
   const runner = RUNNER[name];
   const gitRef = ref ?? runner.ref;
-  return { eventName: runner.eventName, env: { GITHUB_REF: gitRef, GITHUB_REF_NAME: gitRef.replace(/^refs\/(heads|tags)\//, ''), GITHUB_SHA: runner.sha } };
+  return {
+    eventName: runner.eventName,
+    env: { GITHUB_REF: gitRef, GITHUB_REF_NAME: gitRef.replace(/^refs\/(heads|tags)\//, ''), GITHUB_SHA: runner.sha },
+  };
 }
 
 /** Inputs as the runner passes them, with action.yml's defaults. */
@@ -63,5 +66,9 @@ export const IMAGE_BUILD = {
   'pull-request': 'dev',
   branches: 'main => dev\ntest => dev',
   allowed: 'dev, test, prod',
-  values: ['dev: {suffix: -test, dockerfile: Dockerfile.dev}', 'test: {suffix: -test, dockerfile: Dockerfile.dev}', 'prod: {suffix: "", dockerfile: Dockerfile}'].join('\n'),
+  values: [
+    'dev: {suffix: -test, dockerfile: Dockerfile.dev}',
+    'test: {suffix: -test, dockerfile: Dockerfile.dev}',
+    'prod: {suffix: "", dockerfile: Dockerfile}',
+  ].join('\n'),
 };

@@ -24,11 +24,15 @@ describe('input checks', () => {
   });
 
   it('names the input and the form for a mapping line without =>', () => {
-    expect(problems({ branches: 'main -> dev' })).toEqual(["Input 'branches': line 1 'main -> dev' has no '=>': expected one 'GLOB => ENVIRONMENT' a line."]);
+    expect(problems({ branches: 'main -> dev' })).toEqual([
+      "Input 'branches': line 1 'main -> dev' has no '=>': expected one 'GLOB => ENVIRONMENT' a line.",
+    ]);
   });
 
   it('rejects a line with no environment after =>', () => {
-    expect(problems({ tags: 'v* =>' })).toEqual(["Input 'tags': line 1 'v* => ': has no environment after '=>': expected GLOB => ENVIRONMENT."]);
+    expect(problems({ tags: 'v* =>' })).toEqual([
+      "Input 'tags': line 1 'v* => ': has no environment after '=>': expected GLOB => ENVIRONMENT.",
+    ]);
   });
 
   it.each([
@@ -74,7 +78,9 @@ describe('input checks', () => {
   });
 
   it('rejects values that are not a mapping', () => {
-    expect(problems({ values: '- dev\n- prod' })).toEqual(["Input 'values': is not a mapping: expected a YAML mapping such as '{key: value}'."]);
+    expect(problems({ values: '- dev\n- prod' })).toEqual([
+      "Input 'values': is not a mapping: expected a YAML mapping such as '{key: value}'.",
+    ]);
   });
 
   it('rejects a values entry for an environment outside allowed', () => {

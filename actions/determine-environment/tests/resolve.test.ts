@@ -7,7 +7,15 @@ describe('the REDCap two-cron mapping', () => {
 
   it('sends the 02:00 cron to production', () => {
     const r = resolveEnvironment(runEvent('schedule'), inputs);
-    expect(r).toMatchObject({ environment: 'production', trigger: 'schedule', isScheduled: true, shouldRun: true, refName: 'main', sha: RUN_SHA, shortSha: '84fb588' });
+    expect(r).toMatchObject({
+      environment: 'production',
+      trigger: 'schedule',
+      isScheduled: true,
+      shouldRun: true,
+      refName: 'main',
+      sha: RUN_SHA,
+      shortSha: '84fb588',
+    });
     expect(r.reason).toContain("'0 2 * * * => production'");
   });
 
@@ -96,11 +104,18 @@ describe('branches and tags', () => {
   });
 
   it('maps a pushed tag through tags, not branches', () => {
-    expect(resolveEnvironment(runEvent('push-tag'), inputs)).toMatchObject({ environment: 'production', trigger: 'tag', refName: 'v1.4.0' });
+    expect(resolveEnvironment(runEvent('push-tag'), inputs)).toMatchObject({
+      environment: 'production',
+      trigger: 'tag',
+      refName: 'v1.4.0',
+    });
   });
 
   it('uses the default for an unmatched branch and says so', () => {
-    const r = resolveEnvironment(runEvent('push-branch', {}, 'refs/heads/feature/x'), inputsFrom({ branches: 'main => dev', default: 'sandbox' }));
+    const r = resolveEnvironment(
+      runEvent('push-branch', {}, 'refs/heads/feature/x'),
+      inputsFrom({ branches: 'main => dev', default: 'sandbox' }),
+    );
     expect(r.environment).toBe('sandbox');
     expect(r.reason).toBe("Push to branch 'feature/x' matches no glob in 'branches' (mapped: main); using the default 'sandbox'.");
   });
@@ -115,12 +130,20 @@ describe('branches and tags', () => {
 describe('pull requests', () => {
   it('reports the PR number, its head branch and the run sha', () => {
     const r = resolveEnvironment(runEvent('pull_request'), inputsFrom({ 'pull-request': 'preview' }));
-    expect(r).toMatchObject({ environment: 'preview', prNumber: '42', refName: 'feature/qa-dashboard', sha: MERGE_SHA, shortSha: 'c0ffee0' });
+    expect(r).toMatchObject({
+      environment: 'preview',
+      prNumber: '42',
+      refName: 'feature/qa-dashboard',
+      sha: MERGE_SHA,
+      shortSha: 'c0ffee0',
+    });
     expect(r.reason).toBe("Pull request #42 uses the 'pull-request' environment 'preview'.");
   });
 
   it('fails closed without pull-request or default', () => {
-    expect(() => resolveEnvironment(runEvent('pull_request'), inputsFrom({ branches: 'main => dev' }))).toThrow("Pull request #42 has no environment: 'pull-request' and 'default' are empty");
+    expect(() => resolveEnvironment(runEvent('pull_request'), inputsFrom({ branches: 'main => dev' }))).toThrow(
+      "Pull request #42 has no environment: 'pull-request' and 'default' are empty",
+    );
   });
 });
 
@@ -136,15 +159,18 @@ describe('repository_dispatch', () => {
   });
 
   it('refuses a client_payload environment outside allowed', () => {
-    expect(() => resolveEnvironment(runEvent('repository_dispatch', { client_payload: { environment: 'staging' } }), inputsFrom({ allowed: 'qa, production' }))).toThrow(
-      "The resolved environment 'staging' is not one of the allowed environments: qa, production",
-    );
+    expect(() =>
+      resolveEnvironment(
+        runEvent('repository_dispatch', { client_payload: { environment: 'staging' } }),
+        inputsFrom({ allowed: 'qa, production' }),
+      ),
+    ).toThrow("The resolved environment 'staging' is not one of the allowed environments: qa, production");
   });
 
   it('refuses a client_payload environment that could inject shell', () => {
-    expect(() => resolveEnvironment(runEvent('repository_dispatch', { client_payload: { environment: 'qa"; rm -rf /' } }), inputsFrom({}))).toThrow(
-      'client_payload.environment "qa\\"; rm -rf /" is not valid',
-    );
+    expect(() =>
+      resolveEnvironment(runEvent('repository_dispatch', { client_payload: { environment: 'qa"; rm -rf /' } }), inputsFrom({})),
+    ).toThrow('client_payload.environment "qa\\"; rm -rf /" is not valid');
   });
 });
 
@@ -153,7 +179,14 @@ describe('slash commands', () => {
 
   it('parses the first line of a PR comment into command and args', () => {
     const r = resolveEnvironment(runEvent('issue_comment-pull_request'), inputsFrom(commands));
-    expect(r).toMatchObject({ trigger: 'comment', command: 'bootstrap', commandArgs: 'apply', shouldRun: true, prNumber: '42', environment: 'preview' });
+    expect(r).toMatchObject({
+      trigger: 'comment',
+      command: 'bootstrap',
+      commandArgs: 'apply',
+      shouldRun: true,
+      prNumber: '42',
+      environment: 'preview',
+    });
     expect(r.reason).toBe("Comment on pull request #42 uses the 'pull-request' environment 'preview'; the comment runs '/bootstrap'.");
   });
 
@@ -182,7 +215,10 @@ describe('slash commands', () => {
   });
 
   it('honours another command prefix', () => {
-    const r = resolveEnvironment(runEvent('issue_comment-pull_request', { comment: { body: '!plan  -target=module.db' } }), inputsFrom({ ...commands, 'command-prefix': '!' }));
+    const r = resolveEnvironment(
+      runEvent('issue_comment-pull_request', { comment: { body: '!plan  -target=module.db' } }),
+      inputsFrom({ ...commands, 'command-prefix': '!' }),
+    );
     expect(r).toMatchObject({ command: 'plan', commandArgs: '-target=module.db', shouldRun: true });
   });
 
@@ -198,21 +234,27 @@ describe('slash commands', () => {
   });
 
   it('fails closed for an accepted command when environment rules exist but none applies', () => {
-    expect(() => resolveEnvironment(runEvent('issue_comment-pull_request', { comment: { body: '/plan' } }), inputsFrom({ commands: 'plan', branches: 'main => dev' }))).toThrow(
-      "Comment on pull request #42 has no environment: set 'pull-request' or 'default'.",
-    );
+    expect(() =>
+      resolveEnvironment(
+        runEvent('issue_comment-pull_request', { comment: { body: '/plan' } }),
+        inputsFrom({ commands: 'plan', branches: 'main => dev' }),
+      ),
+    ).toThrow("Comment on pull request #42 has no environment: set 'pull-request' or 'default'.");
   });
 });
 
 describe('other events', () => {
   it('uses the default for an event without rules', () => {
-    const r = resolveEnvironment({ eventName: 'workflow_run', ref: 'refs/heads/main', sha: RUN_SHA, payload: {} }, inputsFrom({ default: 'dev' }));
+    const r = resolveEnvironment(
+      { eventName: 'workflow_run', ref: 'refs/heads/main', sha: RUN_SHA, payload: {} },
+      inputsFrom({ default: 'dev' }),
+    );
     expect(r).toMatchObject({ environment: 'dev', trigger: 'other' });
   });
 
   it('fails an event without rules and without a default', () => {
-    expect(() => resolveEnvironment({ eventName: 'workflow_run', ref: 'refs/heads/main', sha: RUN_SHA, payload: {} }, inputsFrom({}))).toThrow(
-      "Event 'workflow_run' has no environment rule and 'default' is empty",
-    );
+    expect(() =>
+      resolveEnvironment({ eventName: 'workflow_run', ref: 'refs/heads/main', sha: RUN_SHA, payload: {} }, inputsFrom({})),
+    ).toThrow("Event 'workflow_run' has no environment rule and 'default' is empty");
   });
 });

@@ -44,7 +44,10 @@ describe('commands', () => {
   });
 
   it('refuses a bare prefix', () => {
-    expect(parseCommand('/ ', '/', ['plan'])).toMatchObject({ accepted: false, refusal: "the comment names no command after '/' (commands: /plan)" });
+    expect(parseCommand('/ ', '/', ['plan'])).toMatchObject({
+      accepted: false,
+      refusal: "the comment names no command after '/' (commands: /plan)",
+    });
   });
 });
 
@@ -60,7 +63,9 @@ describe('schedule drift', () => {
   ].join('\n');
 
   it('locates the workflow file from GITHUB_WORKFLOW_REF', () => {
-    expect(workflowFilePath('octo-org/pipeline-demo/.github/workflows/redcap.yml@refs/heads/main', '/ws')).toBe('/ws/.github/workflows/redcap.yml');
+    expect(workflowFilePath('octo-org/pipeline-demo/.github/workflows/redcap.yml@refs/heads/main', '/ws')).toBe(
+      '/ws/.github/workflows/redcap.yml',
+    );
   });
 
   it('refuses a workflow ref that would leave the workspace', () => {
