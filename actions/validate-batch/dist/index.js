@@ -41044,7 +41044,11 @@ function parseMarker(text) {
 function describeLoad(info) {
     if (info.unreadable)
         return `(${info.unreadable}, so who loaded it and when is unknown)`;
-    const details = [info.workflowRun && `workflow run ${info.workflowRun}`, info.environment && `environment ${info.environment}`, info.runUrl].filter(Boolean);
+    const details = [
+        info.workflowRun && `workflow run ${info.workflowRun}`,
+        info.environment && `environment ${info.environment}`,
+        info.runUrl,
+    ].filter(Boolean);
     return `by ${info.loadedBy || 'an unknown actor'} at ${info.loadedAt || 'an unknown time'}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 /**

@@ -38,7 +38,10 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
   const mode = reader.enumeration<Mode>('mode', ['validate', 'mark-loaded'], { default: 'validate' });
   const bucket = reader.string('bucket');
   if (/^s3:\/\//i.test(bucket) || /[/\s]/.test(bucket)) {
-    reader.fail('bucket', `'${bucket}' is not a bucket name: expected just the name, e.g. my-data-bucket (no s3:// and no path; use prefix for the path).`);
+    reader.fail(
+      'bucket',
+      `'${bucket}' is not a bucket name: expected just the name, e.g. my-data-bucket (no s3:// and no path; use prefix for the path).`,
+    );
   }
 
   const batchIdNeeded = bucket !== '' || mode === 'mark-loaded';
@@ -49,7 +52,10 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
   const patternText = reader.raw('batch-id-pattern') || DEFAULT_BATCH_ID_PATTERN;
   const pattern = compileBatchIdPattern(patternText);
   if (typeof pattern === 'string') {
-    reader.fail('batch-id-pattern', `'${patternText}' is not a valid regular expression (${pattern}): expected a JavaScript regular expression.`);
+    reader.fail(
+      'batch-id-pattern',
+      `'${patternText}' is not a valid regular expression (${pattern}): expected a JavaScript regular expression.`,
+    );
   } else if (batchId !== '') {
     for (const problem of checkBatchId(batchId, pattern, patternText === DEFAULT_BATCH_ID_PATTERN, now)) reader.fail('batch-id', problem);
   }
@@ -62,7 +68,10 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
   const batchSizeMin = reader.integer('batch-size-min', { default: 1, min: 0 });
   const batchSizeMax = reader.integer('batch-size-max', { default: 200, min: 0 });
   if (batchSizeMin > batchSizeMax) {
-    reader.fail('batch-size-max', `${batchSizeMax} is less than batch-size-min (${batchSizeMin}): expected batch-size-min <= batch-size-max.`);
+    reader.fail(
+      'batch-size-max',
+      `${batchSizeMax} is less than batch-size-min (${batchSizeMin}): expected batch-size-min <= batch-size-max.`,
+    );
   }
   const batchSizeRaw = reader.raw('batch-size');
   let batchSize: number | undefined;
@@ -78,10 +87,12 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
   }
 
   const tableFilter = reader.string('table-filter');
-  if (tableFilter.includes('/')) reader.fail('table-filter', `'${tableFilter}' has a '/': expected one table name (the first path segment in the batch).`);
+  if (tableFilter.includes('/'))
+    reader.fail('table-filter', `'${tableFilter}' has a '/': expected one table name (the first path segment in the batch).`);
   const expectedTables = [...new Set(reader.list('expected-tables'))];
   const nested = expectedTables.filter((t) => t.includes('/'));
-  if (nested.length > 0) reader.fail('expected-tables', `${nested.map((t) => `'${t}'`).join(', ')} has a '/': expected table names (first path segments).`);
+  if (nested.length > 0)
+    reader.fail('expected-tables', `${nested.map((t) => `'${t}'`).join(', ')} has a '/': expected table names (first path segments).`);
   const minFragments = reader.integer('min-fragments', { default: 1, min: 0 });
 
   const failIfLoaded = reader.boolean('fail-if-loaded', { default: true });

@@ -36,7 +36,9 @@ export async function main(): Promise<void> {
         problems.push(...validation.problems);
         warnings.push(...validation.warnings);
         const s = validation.scan;
-        core.info(`Found ${s.fragmentCount} fragment(s) in ${s.tables.size} table(s), ${s.totalBytes} bytes, with ${s.listRequests} list request(s).`);
+        core.info(
+          `Found ${s.fragmentCount} fragment(s) in ${s.tables.size} table(s), ${s.totalBytes} bytes, with ${s.listRequests} list request(s).`,
+        );
       } else {
         mark = await markBatch(store, inputs, batchPrefix, problems, warnings);
       }
@@ -74,7 +76,13 @@ export async function main(): Promise<void> {
 }
 
 /** mark-loaded: the conditional create of the marker, after the input checks have passed. */
-async function markBatch(store: BatchStore, inputs: Inputs, batchPrefix: string, problems: string[], warnings: string[]): Promise<MarkResult> {
+async function markBatch(
+  store: BatchStore,
+  inputs: Inputs,
+  batchPrefix: string,
+  problems: string[],
+  warnings: string[],
+): Promise<MarkResult> {
   const markerKey = `${batchPrefix}${inputs.markerName}`;
   const ctx = readRunContext();
   if (!ctx.runId) warnings.push('GITHUB_RUN_ID is not set: a re-run of this job will not be recognised as the same run.');
@@ -88,7 +96,9 @@ async function markBatch(store: BatchStore, inputs: Inputs, batchPrefix: string,
       core.info(`Marked ${store.uri(markerKey)} loaded by ${result.marker.loadedBy} at ${result.marker.loadedAt}.`);
       break;
     case 'rerun':
-      core.info(`${store.uri(markerKey)} was already written by this workflow run (${result.marker.workflowRun}): treating this as a re-run.`);
+      core.info(
+        `${store.uri(markerKey)} was already written by this workflow run (${result.marker.workflowRun}): treating this as a re-run.`,
+      );
       break;
     case 'dry-run':
       core.info(`Dry run: would create ${store.uri(markerKey)} (If-None-Match: *).`);

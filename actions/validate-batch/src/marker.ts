@@ -59,7 +59,11 @@ export function parseMarker(text: string): MarkerInfo {
 /** "by alice at 2026-11-24T10:00:00Z (workflow run 123, environment prod)" */
 export function describeLoad(info: MarkerInfo): string {
   if (info.unreadable) return `(${info.unreadable}, so who loaded it and when is unknown)`;
-  const details = [info.workflowRun && `workflow run ${info.workflowRun}`, info.environment && `environment ${info.environment}`, info.runUrl].filter(Boolean);
+  const details = [
+    info.workflowRun && `workflow run ${info.workflowRun}`,
+    info.environment && `environment ${info.environment}`,
+    info.runUrl,
+  ].filter(Boolean);
   return `by ${info.loadedBy || 'an unknown actor'} at ${info.loadedAt || 'an unknown time'}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
@@ -83,7 +87,8 @@ export async function markLoaded(store: BatchStore, markerKey: string, marker: M
   if (outcome === 'created') return { outcome: 'created', marker: mine };
   const text = await store.read(markerKey);
   // Deleted between our write and our read: the marker we were refused is gone, so say so rather than guess.
-  const existing = text === undefined ? { ...mine, loadedBy: '', loadedAt: '', unreadable: 'the marker vanished while it was read' } : parseMarker(text);
+  const existing =
+    text === undefined ? { ...mine, loadedBy: '', loadedAt: '', unreadable: 'the marker vanished while it was read' } : parseMarker(text);
   if (!existing.unreadable && existing.workflowRun !== '' && existing.workflowRun === marker.workflow_run) {
     return { outcome: 'rerun', marker: existing };
   }

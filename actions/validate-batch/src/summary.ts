@@ -48,14 +48,16 @@ export function renderSummary(d: SummaryData): string {
   if (inputs.batchId) rows.push(['Batch id', inputs.batchId]);
   if (inputs.environment) rows.push(['Environment', inputs.environment]);
   if (inputs.project) rows.push(['Project', inputs.project]);
-  if (inputs.batchSize !== undefined) rows.push(['Batch size', `${inputs.batchSize} (allowed ${inputs.batchSizeMin}-${inputs.batchSizeMax})`]);
+  if (inputs.batchSize !== undefined)
+    rows.push(['Batch size', `${inputs.batchSize} (allowed ${inputs.batchSizeMin}-${inputs.batchSizeMax})`]);
   if (d.s3Uri) rows.push(['S3 location', d.s3Uri]);
   const v = d.validation;
   if (v) {
     rows.push(['Fragments', v.scan.fragmentCount.toLocaleString('en-US')]);
     rows.push(['Tables', v.scan.tables.size]);
     rows.push(['Total size', `${formatBytes(v.scan.totalBytes)} (${v.scan.totalBytes} bytes)`]);
-    if (v.scan.placeholders + v.scan.markers > 0) rows.push(['Not counted', `${v.scan.placeholders} directory placeholder(s), ${v.scan.markers} marker file(s)`]);
+    if (v.scan.placeholders + v.scan.markers > 0)
+      rows.push(['Not counted', `${v.scan.placeholders} directory placeholder(s), ${v.scan.markers} marker file(s)`]);
     rows.push(['Manifest', manifestText(v)]);
     rows.push(['Loaded', v.loaded ? `yes, by ${v.loaded.loadedBy || 'unknown'} at ${v.loaded.loadedAt || 'unknown'}` : 'no']);
   } else if (!inputs.bucket) {

@@ -79,7 +79,9 @@ export async function validateBatch(store: BatchStore, checks: BatchChecks): Pro
   const found = [...scan.tables.keys()].sort();
   const foundText = found.length > 0 ? `the batch has ${found.join(', ')}` : 'the batch has no tables';
   if (checks.tableFilter !== '' && !scan.tables.has(checks.tableFilter)) {
-    problems.push(`Input 'table-filter': table '${checks.tableFilter}' has no fragments at ${where}: expected one of its tables (${foundText}).`);
+    problems.push(
+      `Input 'table-filter': table '${checks.tableFilter}' has no fragments at ${where}: expected one of its tables (${foundText}).`,
+    );
   }
   const missingTables = checks.expectedTables.filter((t) => !scan.tables.has(t));
   if (missingTables.length > 0) {
