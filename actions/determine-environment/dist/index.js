@@ -9273,9 +9273,9 @@ function getInputs(get) {
         }
         schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
     }
-    const globRules = (input, prefix) => {
+    const globRules = (input, entries, prefix) => {
         const rules = [];
-        for (const entry of reader.lineMap(input, '=>', { form: 'GLOB => ENVIRONMENT' })) {
+        for (const entry of entries) {
             ruleTarget(input, entry);
             const pattern = entry.key.startsWith(prefix) ? entry.key.slice(prefix.length) : entry.key;
             if (/\s/.test(pattern) || pattern === '') {
@@ -9291,8 +9291,8 @@ function getInputs(get) {
         }
         return rules;
     };
-    const branches = globRules('branches', 'refs/heads/');
-    const tags = globRules('tags', 'refs/tags/');
+    const branches = globRules('branches', reader.lineMap('branches', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/heads/');
+    const tags = globRules('tags', reader.lineMap('tags', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/tags/');
     const values = {};
     for (const [name, value] of Object.entries(reader.yamlMapping('values'))) {
         if (allowed.length > 0 && !allowed.includes(name)) {

@@ -87,9 +87,9 @@ export function getInputs(get?: InputGetter): Inputs {
     schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
   }
 
-  const globRules = (input: 'branches' | 'tags', prefix: string): GlobRule[] => {
+  const globRules = (input: 'branches' | 'tags', entries: LineMapEntry[], prefix: string): GlobRule[] => {
     const rules: GlobRule[] = [];
-    for (const entry of reader.lineMap(input, '=>', { form: 'GLOB => ENVIRONMENT' })) {
+    for (const entry of entries) {
       ruleTarget(input, entry);
       const pattern = entry.key.startsWith(prefix) ? entry.key.slice(prefix.length) : entry.key;
       if (/\s/.test(pattern) || pattern === '') {
@@ -108,8 +108,8 @@ export function getInputs(get?: InputGetter): Inputs {
     }
     return rules;
   };
-  const branches = globRules('branches', 'refs/heads/');
-  const tags = globRules('tags', 'refs/tags/');
+  const branches = globRules('branches', reader.lineMap('branches', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/heads/');
+  const tags = globRules('tags', reader.lineMap('tags', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/tags/');
 
   const values: EnvironmentValues = {};
   for (const [name, value] of Object.entries(reader.yamlMapping('values'))) {
