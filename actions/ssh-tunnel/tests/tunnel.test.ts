@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import pg from 'pg';
 import { freePort, runAction, runMainAndPost, type ActionResult } from '../../../packages/testing/src/index.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../../../packages/testing/src/postgres.js';
 import { sshdMissing, startSshd, type SshdServer } from '../../../packages/testing/src/sshd.js';
-import { actionDir, alive, expectCleanedUp, expectNoLeak, portAccepts } from './helpers.js';
+import { actionDir, alive, expectCleanedUp, expectNoLeak } from './helpers.js';
 
 const missing = [...sshdMissing(), ...postgresMissing()];
 if (missing.length > 0)
@@ -96,7 +96,6 @@ suite('ssh-tunnel against a real sshd and PostgreSQL', () => {
     const ports = JSON.parse(main.outputs.ports) as Record<string, number>;
     try {
       expect(await selectOne(ports[`127.0.0.1:${db.port}`])).toBe(1);
-      const { connect } = await import('node:net');
       const reply = await new Promise<string>((resolve, reject) => {
         const socket = connect({ host: '127.0.0.1', port: ports[`127.0.0.1:${echoPort}`] }, () => socket.write('ping'));
         socket.once('data', (d) => {
