@@ -1,11 +1,12 @@
 // Cold start of determine-environment: the bundled action resolving a scheduled run under Node 24,
 // beside `node -e 0` (the floor any JavaScript action pays) and beside the inline bash it replaces.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { node24Path } from '../../packages/testing/src/node-runtime.js';
-import { measureCommand, median, type BenchRow, type CommandRun } from './measure.js';
+import { median, type BenchRow, type CommandRun } from './measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = join(root, 'actions', 'determine-environment', 'dist', 'index.js');
@@ -19,6 +20,36 @@ const BASH_SNIPPET = `if [ "schedule" = "schedule" ]; then
   else echo "environment=qa" >> $GITHUB_OUTPUT; fi
 else echo "environment=" >> $GITHUB_OUTPUT; fi
 `;
+
+/**
+ * measureCommand's twin with stdin closed from the start: measureCommand writes '' to the child's stdin,
+ * and a child that exits first (all of these do, in ~1 ms for bash) raises an unhandled EPIPE.
+ */
+function measureCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M', command, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const match = /__PEAK_KB__(\d+)/.exec(stderr);
+      resolve({
+        wallMs,
+        peakRssMb: match ? Number(match[1]) / 1024 : NaN,
+        exitCode,
+        stdout,
+        stderr: stderr.replace(/__PEAK_KB__\d+\n?/, ''),
+      });
+    });
+  });
+}
 
 export default async function (): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-determine-env-'));
