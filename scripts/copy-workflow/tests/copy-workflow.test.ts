@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../cli.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const identity = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...identity } }).trim();
+
+function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let tmp: string;
+let source: string;
+const sha: Record<string, string> = {};
+
+/** A pipeline-actions source repository with releases v1.0.0, v1.2.0 and v1.10.0 (newest by semver, not by name). */
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'copy-workflow-'));
+  source = path.join(tmp, 'pipeline-actions');
+  mkdirSync(source);
+  git(source, 'init', '-q', '-b', 'main');
+  cpSync(path.join(repoRoot, 'workflows'), path.join(source, 'workflows'), { recursive: true });
+  git(source, 'add', '.');
+  git(source, 'commit', '-q', '-m', 'first');
+  git(source, 'tag', 'v1.0.0');
+  sha['v1.0.0'] = git(source, 'rev-parse', 'HEAD');
+  for (const version of ['v1.10.0', 'v1.2.0']) {
+    writeFileSync(path.join(source, 'CHANGES'), version);
+    git(source, 'add', '.');
+    git(source, 'commit', '-q', '-m', version);
+    git(source, 'tag', '-a', version, '-m', version);
+    sha[version] = git(source, 'rev-parse', 'HEAD');
+  }
+  git(source, 'tag', 'v1', sha['v1.10.0']); // the moving major tag is not a release
+  git(source, 'tag', 'v2.0.0-rc.1'); // nor is a pre-release
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const target = (name: string) => {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+describe('copy-workflow', () => {
+  test('pins every reference to our actions to the newest release by semver, and lists the secrets', () => {
+    const repo = target('pin-newest');
+    const result = run('redcap-pipeline', '--to', repo, '--owner', 'acme', '--source', source);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    const original = readFileSync(path.join(repoRoot, 'workflows', 'redcap-pipeline.yml'), 'utf8');
+    const copied = readFileSync(path.join(repo, '.github', 'workflows', 'redcap-pipeline.yml'), 'utf8');
+    expect(copied).not.toContain('your-org/');
+    const pinned = copied.match(/acme\/pipeline-actions\/actions\/[a-z-]+@[0-9a-f]{40} # v1\.10\.0$/gm) ?? [];
+    expect(pinned.length).toBe(original.match(/your-org\/pipeline-actions\/actions\//g)?.length);
+    expect(pinned.every((line) => line.includes(`@${sha['v1.10.0']} `))).toBe(true);
+    expect(pinned).toContain(`acme/pipeline-actions/actions/ssh-tunnel@${sha['v1.10.0']} # v1.10.0`);
+    // nothing else changes
+    const strip = (text: string) => text.split('\n').filter((line) => !line.includes('/pipeline-actions/actions/'));
+    expect(strip(copied).join('\n').trimEnd()).toBe(strip(original).join('\n').trimEnd());
+    expect(result.out).toContain(`Pinned ${pinned.length} reference(s) to acme/pipeline-actions@${sha['v1.10.0']} # v1.10.0`);
+    const secrets = result.out.split('Secrets this workflow needs')[1].split('\nVariables')[0];
+    expect(secrets.match(/^ {2}\S+$/gm)).toEqual(['  BASTION_SSH_KEY', '  DB_PASSWORD', '  REDCAP_API_TOKEN', '  SLACK_WEBHOOK_URL']);
+  });
+
+  test('--ref pins to that release and --sha to that commit', () => {
+    const repo = target('pin-ref');
+    expect(run('promote-qa', '--to', repo, '--owner', 'acme', '--ref', 'v1.2.0', '--source', source).code).toBe(0);
+    const file = path.join(repo, '.github', 'workflows', 'promote-qa.yml');
+    expect(readFileSync(file, 'utf8')).toContain(`acme/pipeline-actions/actions/promote-artifact@${sha['v1.2.0']} # v1.2.0`);
+    const other = target('pin-sha');
+    expect(run('promote-qa', '--to', other, '--owner', 'acme', '--sha', sha['v1.0.0'].slice(0, 10), '--source', source).code).toBe(0);
+    expect(readFileSync(path.join(other, '.github', 'workflows', 'promote-qa.yml'), 'utf8')).toContain(
+      `acme/pipeline-actions/actions/promote-artifact@${sha['v1.0.0']} # v1.0.0`,
+    );
+  });
+
+  test('names what is wrong: an unknown release, an unknown commit, an unknown workflow', () => {
+    const repo = target('errors');
+    expect(run('promote-qa', '--to', repo, '--owner', 'acme', '--ref', 'v9.9.9', '--source', source)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no release tag v9.9.9'),
+    });
+    expect(run('promote-qa', '--to', repo, '--owner', 'acme', '--sha', 'f'.repeat(40), '--source', source).err).toContain(
+      'is not a commit',
+    );
+    const unknown = run('nightly', '--to', repo, '--owner', 'acme', '--source', source);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no reference workflow "nightly" (available: ci-deploy-dev, fragment-ingestion');
+  });
+
+  test('fails clearly when the source has no release tags', () => {
+    const bare = path.join(tmp, 'untagged');
+    mkdirSync(bare);
+    git(bare, 'init', '-q', '-b', 'main');
+    cpSync(path.join(repoRoot, 'workflows'), path.join(bare, 'workflows'), { recursive: true });
+    git(bare, 'add', '.');
+    git(bare, 'commit', '-q', '-m', 'untagged');
+    const result = run('promote-qa', '--to', target('no-tags'), '--owner', 'acme', '--source', bare);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: no release tags \(vX\.Y\.Z\) in .*untagged/);
+  });
+
+  test('refuses to overwrite a changed workflow without --force; an identical one is fine', () => {
+    const repo = target('overwrite');
+    const file = path.join(repo, '.github', 'workflows', 'promote-prod.yml');
+    const args = ['promote-prod', '--to', repo, '--owner', 'acme', '--source', source];
+    expect(run(...args).code).toBe(0);
+    const copied = readFileSync(file, 'utf8');
+
+    const again = run(...args);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('is already this copy');
+
+    writeFileSync(file, `${copied}# a local edit\n`);
+    const refused = run(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('exists and differs from the copy: it is not overwritten (use --force to replace it)');
+    expect(readFileSync(file, 'utf8')).toBe(`${copied}# a local edit\n`);
+
+    const forced = run(...args, '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain('Overwrote');
+    expect(readFileSync(file, 'utf8')).toBe(copied);
+  });
+
+  test('--check passes when every reference is pinned to the newest release', () => {
+    const repo = target('check-ok');
+    run('fragment-ingestion', '--to', repo, '--owner', 'acme', '--source', source);
+    const result = run('--check', repo, '--source', source);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^\d+ reference\(s\) to our actions in 1 workflow file\(s\), all pinned to the newest release v1\.10\.0\.$/);
+  });
+
+  test('--check reports references that are unpinned or behind the newest release', () => {
+    const repo = target('check-bad');
+    run('promote-qa', '--to', repo, '--owner', 'acme', '--ref', 'v1.0.0', '--source', source);
+    const dir = path.join(repo, '.github', 'workflows');
+    writeFileSync(
+      path.join(dir, 'own.yaml'),
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        '      - uses: acme/pipeline-actions/actions/notify-slack@v1',
+        `      - uses: acme/pipeline-actions/actions/ssh-tunnel@${sha['v1.10.0']} # v1.10.0`,
+        `      - uses: 'acme/pipeline-actions/actions/validate-batch@${sha['v1.0.0'].slice(0, 7)}'`,
+        '',
+      ].join('\n'),
+    );
+    const result = run('--check', repo, '--source', source);
+    expect(result.code).toBe(1);
+    const lines = result.out.split('\n');
+    expect(lines).toContain(
+      `.github/workflows/own.yaml:4 notify-slack@v1: not pinned to a full commit SHA (newest release: v1.10.0 = ${sha['v1.10.0']})`,
+    );
+    expect(lines.some((line) => line.startsWith('.github/workflows/own.yaml:6 validate-batch@') && line.includes('not pinned'))).toBe(true);
+    expect(lines.filter((line) => line.startsWith('.github/workflows/promote-qa.yml:'))).toHaveLength(3);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\.github\/workflows\/promote-qa\.yml:\d+ promote-artifact@[0-9a-f]{40}: behind the newest release v1\.10\.0 \(pinned to v1\.0\.0\)$/,
+      ),
+    );
+    expect(result.out).not.toContain('own.yaml:5');
+    expect(lines[lines.length - 1]).toBe(
+      '5 of 6 reference(s) need updating: re-copy with pnpm copy-workflow <name> --to <repo dir> --force.',
+    );
+  });
+
+  test('runs as a command: relative paths are taken from the caller, the exit code reports the check', () => {
+    const repo = target('cli');
+    // Like pnpm: the script runs in the workspace root and INIT_CWD names the caller's directory.
+    const options = { cwd: repoRoot, encoding: 'utf8' as const, env: { ...process.env, INIT_CWD: tmp } };
+    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+    const script = path.join(repoRoot, 'scripts', 'copy-workflow', 'index.ts');
+    const copy = spawnSync(tsx, [script, 'notify', '--to', 'cli', '--owner', 'acme', '--source', source], options);
+    expect(copy.status).toBe(1);
+    expect(copy.stderr).toContain('error: no reference workflow "notify"');
+    const ok = spawnSync(tsx, [script, 'ci-deploy-dev', '--to', 'cli', '--owner', 'acme', '--source', source], options);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(path.join(repo, '.github', 'workflows', 'ci-deploy-dev.yml'));
+    const check = spawnSync(tsx, [script, '--check', 'cli', '--source', source], options);
+    expect(check.status).toBe(0);
+  });
+});
