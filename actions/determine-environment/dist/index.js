@@ -9432,6 +9432,10 @@ function resolveEnvironment(event, inputs) {
         reason =
             refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
     }
+    const notes = [];
+    if (inputs.environment && trigger !== 'manual') {
+        notes.push(`The 'environment' input '${inputs.environment}' was ignored: it applies to manual triggers only, and this run is '${event.eventName}'.`);
+    }
     return {
         environment,
         trigger,
@@ -9445,6 +9449,7 @@ function resolveEnvironment(event, inputs) {
         command,
         commandArgs,
         shouldRun,
+        notes,
     };
 }
 /** Only `commands` is set: the action routes comments and is not asked for an environment. */
@@ -9556,6 +9561,8 @@ async function main() {
     const context = readRunContext();
     checkScheduleDrift(inputs, context);
     const resolution = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload: readEvent() }, inputs);
+    for (const note of resolution.notes)
+        debug(note);
     setOutputs(resolution);
     await writeSummary(renderSummary(resolution));
 }

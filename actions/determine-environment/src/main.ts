@@ -10,6 +10,7 @@ export async function main(): Promise<void> {
   const context = readRunContext();
   checkScheduleDrift(inputs, context);
   const resolution = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload: readEvent() }, inputs);
+  for (const note of resolution.notes) core.debug(note);
   setOutputs(resolution);
   await writeSummary(renderSummary(resolution));
 }

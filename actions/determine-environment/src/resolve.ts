@@ -27,6 +27,8 @@ export interface Resolution {
   command: string;
   commandArgs: string;
   shouldRun: boolean;
+  /** Detail for the debug log. */
+  notes: string[];
 }
 
 const MANUAL_EVENTS = new Set(['workflow_dispatch', 'workflow_call', 'repository_dispatch']);
@@ -107,6 +109,12 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
       refusal || (command ? `${choice.reason.replace(/\.$/, '')}; the comment runs '${inputs.commandPrefix}${command}'.` : choice.reason);
   }
 
+  const notes: string[] = [];
+  if (inputs.environment && trigger !== 'manual') {
+    notes.push(
+      `The 'environment' input '${inputs.environment}' was ignored: it applies to manual triggers only, and this run is '${event.eventName}'.`,
+    );
+  }
   return {
     environment,
     trigger,
@@ -120,6 +128,7 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
     command,
     commandArgs,
     shouldRun,
+    notes,
   };
 }
 

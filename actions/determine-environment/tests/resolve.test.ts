@@ -43,8 +43,10 @@ describe('the REDCap two-cron mapping', () => {
     expect(r.reason).toBe("Manual run (workflow_dispatch) asked for 'qa' through the 'environment' input.");
   });
 
-  it('ignores the environment input on a scheduled run', () => {
-    expect(resolveEnvironment(runEvent('schedule'), inputsFrom({ ...REDCAP, environment: 'qa' })).environment).toBe('production');
+  it('ignores the environment input on a scheduled run and notes it', () => {
+    const r = resolveEnvironment(runEvent('schedule'), inputsFrom({ ...REDCAP, environment: 'qa' }));
+    expect(r.environment).toBe('production');
+    expect(r.notes).toEqual(["The 'environment' input 'qa' was ignored: it applies to manual triggers only, and this run is 'schedule'."]);
   });
 });
 
