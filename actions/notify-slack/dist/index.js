@@ -40980,6 +40980,7 @@ const MENTION_WORDS = { '@channel': '<!channel>', '@here': '<!here>', '@everyone
 function getInputs(get) {
     const r = new InputReader(get);
     const secrets = [];
+    const ignored = [];
     const webhookUrl = r.secret('webhook-url');
     const token = r.secret('token');
     if (webhookUrl)
@@ -40996,7 +40997,7 @@ function getInputs(get) {
         if (!isHttpUrl(webhookUrl))
             r.fail('webhook-url', 'is not an http(s) URL: expected an incoming webhook URL such as https://hooks.slack.com/services/T…/B…/….');
         if (channel)
-            r.fail('channel', 'is only used with token: an incoming webhook posts to the channel it was created for.');
+            ignored.push("Input 'channel' is ignored with webhook-url: an incoming webhook posts to the channel it was created for.");
         destination = { kind: 'webhook', url: webhookUrl };
     }
     else if (token) {
@@ -41023,6 +41024,9 @@ function getInputs(get) {
                 r.fail('payload', `${p}: expected a Slack message such as {"text": "…", "blocks": [...]}.`);
             payload = parsed;
         }
+        const unused = ['title', 'text', 'fields'].filter((name) => r.raw(name) !== '');
+        if (unused.length > 0)
+            ignored.push(`Input${unused.length > 1 ? 's' : ''} ${unused.map((n) => `'${n}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} ignored with payload: the payload is sent as given.`);
     }
     const statusText = r.raw('status');
     let status;
@@ -41075,6 +41079,7 @@ function getInputs(get) {
         dryRun,
         apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
         secrets,
+        ignored,
     };
     r.done();
     return inputs;
@@ -41241,6 +41246,8 @@ var send = __nccwpck_require__(2641);
 
 async function main() {
     const inputs = getInputs();
+    for (const line of inputs.ignored)
+        warning(line);
     const { payload, notes, method } = composePayload(inputs);
     const json = JSON.stringify(payload);
     for (const note of notes)

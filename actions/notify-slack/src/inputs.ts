@@ -25,6 +25,8 @@ export interface Inputs {
   apiUrl: string;
   /** Every secret string (webhook URL, its path and key, token), for scrubbing messages. */
   secrets: string[];
+  /** Inputs given but without effect, said as warnings (not errors: the message can still go out). */
+  ignored: string[];
 }
 
 const STATUS_FORM = `one of ${STATUSES.join(', ')} (e.g. \${{ job.status }} or \${{ needs.<id>.result }})`;
@@ -37,6 +39,7 @@ const MENTION_WORDS: Record<string, string> = { '@channel': '<!channel>', '@here
 export function getInputs(get?: InputGetter): Inputs {
   const r = new InputReader(get);
   const secrets: string[] = [];
+  const ignored: string[] = [];
 
   const webhookUrl = r.secret('webhook-url');
   const token = r.secret('token');
@@ -51,7 +54,7 @@ export function getInputs(get?: InputGetter): Inputs {
   } else if (webhookUrl) {
     if (!isHttpUrl(webhookUrl))
       r.fail('webhook-url', 'is not an http(s) URL: expected an incoming webhook URL such as https://hooks.slack.com/services/T…/B…/….');
-    if (channel) r.fail('channel', 'is only used with token: an incoming webhook posts to the channel it was created for.');
+    if (channel) ignored.push("Input 'channel' is ignored with webhook-url: an incoming webhook posts to the channel it was created for.");
     destination = { kind: 'webhook', url: webhookUrl };
   } else if (token) {
     if (!channel) r.fail('channel', 'is required with token: expected a channel ID (C0123456789) or name (#deployments).');
@@ -77,6 +80,11 @@ export function getInputs(get?: InputGetter): Inputs {
       for (const p of problems) r.fail('payload', `${p}: expected a Slack message such as {"text": "…", "blocks": [...]}.`);
       payload = parsed;
     }
+    const unused = ['title', 'text', 'fields'].filter((name) => r.raw(name) !== '');
+    if (unused.length > 0)
+      ignored.push(
+        `Input${unused.length > 1 ? 's' : ''} ${unused.map((n) => `'${n}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} ignored with payload: the payload is sent as given.`,
+      );
   }
 
   const statusText = r.raw('status');
@@ -127,6 +135,7 @@ export function getInputs(get?: InputGetter): Inputs {
     dryRun,
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
     secrets,
+    ignored,
   };
   r.done();
   return inputs;

@@ -9,6 +9,7 @@ import { shouldMention, statusLook } from './status.js';
 
 export async function main(): Promise<void> {
   const inputs = getInputs();
+  for (const line of inputs.ignored) core.warning(line);
   const { payload, notes, method } = composePayload(inputs);
   const json = JSON.stringify(payload);
   for (const note of notes) core.info(`Slack limit applied: ${note}.`);

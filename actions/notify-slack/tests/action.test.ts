@@ -290,8 +290,9 @@ describe('Web API errors and modes', () => {
 describe('custom payload', () => {
   it('sends a YAML payload as is, with the channel and limits applied', async () => {
     const payload = `text: Deploy done\nblocks:\n  - type: header\n    text: {type: plain_text, text: "${'H'.repeat(200)}"}\n`;
-    const result = await notify(bot({ payload }));
+    const result = await notify(bot({ payload, title: 'unused' }));
     expect(result.outputs.ok).toBe('true');
+    expect(result.warnings).toEqual(["Input 'title' is ignored with payload: the payload is sent as given."]);
     const body = sent(newRequests()[0]);
     expect(body.channel).toBe('#deployments');
     expect(body.text).toBe('Deploy done');
