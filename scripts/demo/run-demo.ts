@@ -66,8 +66,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       GITHUB_REPOSITORY: DEFAULT_REPOSITORY,
       GITHUB_REPOSITORY_OWNER: DEFAULT_REPOSITORY.split('/')[0],
     };
-    const steps = new StepRunner(t, join(ROOT, 'actions'), baseEnv, options.verbose ?? false);
+    const runner = (tr: Transcript) => new StepRunner(tr, join(ROOT, 'actions'), baseEnv, options.verbose ?? false);
+    const steps = runner(t);
     const ctx: DemoContext = { t, steps, s3, github, slack, repo: DEFAULT_REPOSITORY, withSsh: options.withSsh ?? false, workDir };
+    // The two chains are independent: they run at the same time; the promotion chain's lines wait in a fork.
+    const fork = (): DemoContext => {
+      const tr = t.fork();
+      return { ...ctx, t: tr, steps: runner(tr) };
+    };
+    const promotion = fork();
+    const loadRefusal = fork();
+    const prodRefusal = fork();
 
     const batch = await seedSampleBatch(s3.clientConfig, 'demo-fragments', sampleBatchId());
     t.line();
@@ -77,16 +86,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const missing = ACTIONS.map((a) => steps.notBuilt(a)).filter((m): m is string => m !== undefined);
     if (missing.length > 0) t.line(t.paint(`  Not built yet: ${missing.join('; ')}`, 'red'));
 
-    const firstLoad = await runFragmentIngestion(ctx, batch);
-    const published = await runPromotionChain(ctx);
-
+    const chains = await Promise.allSettled([
+      (async () => {
+        const firstLoad = await runFragmentIngestion(ctx, batch);
+        if (firstLoad) await refuseSecondLoad(loadRefusal, batch, firstLoad);
+        else loadRefusal.steps.skip('second load of the same batch is refused', 'not run: the first load did not complete');
+      })(),
+      (async () => {
+        const published = await runPromotionChain(promotion);
+        if (published) await refuseProdWithoutQa(prodRefusal, published);
+        else prodRefusal.steps.skip('production refuses a version without a QA tag', 'not run: the promotion chain did not complete');
+      })(),
+    ]);
+    t.append(promotion.t);
     t.section('Refusals · what must not happen, does not happen');
-    if (firstLoad) await refuseSecondLoad(ctx, batch, firstLoad);
-    else steps.skip('second load of the same batch is refused', 'not run: the first load did not complete');
-    if (published) await refuseProdWithoutQa(ctx, published);
-    else steps.skip('production refuses a version without a QA tag', 'not run: the promotion chain did not complete');
+    t.append(loadRefusal.t);
+    t.append(prodRefusal.t);
+    for (const chain of chains) {
+      if (chain.status === 'rejected') t.step({ name: 'demo harness', outcome: 'fail', note: `crashed: ${describeError(chain.reason)}` });
+    }
   } catch (error) {
-    t.step({ name: 'demo harness', outcome: 'fail', note: `crashed: ${(error as Error).stack ?? String(error)}` });
+    t.step({ name: 'demo harness', outcome: 'fail', note: `crashed: ${describeError(error)}` });
   } finally {
     await Promise.all([s3?.stop(), github?.stop(), slack?.stop()]);
     rmSync(workDir, { recursive: true, force: true });
@@ -106,4 +126,8 @@ function finish(t: Transcript, started: number): DemoResult {
   t.line(ok ? t.paint(`✓ demo green: ${summary}`, 'green') : t.paint(`✗ demo failed: ${summary}`, 'red'));
   for (const s of t.steps.filter((x) => x.outcome === 'fail')) t.line(t.paint(`  ✗ ${s.name}: ${s.note.split('\n')[0]}`, 'red'));
   return { ok, steps: t.steps, transcript: t.text(), durationMs };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

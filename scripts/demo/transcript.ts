@@ -23,12 +23,28 @@ const ANSI_RE = /\x1b\[[0-9;]*m/g;
 export class Transcript {
   readonly steps: StepRecord[] = [];
   private readonly lines: string[] = [];
+  /** Lines as written, colour included (what `append` replays). */
+  private readonly raw: string[] = [];
   private readonly color: boolean;
   private readonly sink?: (line: string) => void;
 
   constructor(options: TranscriptOptions = {}) {
     this.color = options.color ?? false;
     this.sink = options.write;
+  }
+
+  /** A transcript that keeps its lines until `append`ed here: for a part of the demo that runs concurrently. */
+  fork(): Transcript {
+    return new Transcript({ color: this.color });
+  }
+
+  /** Writes a fork's lines and records its steps, in order. */
+  append(fork: Transcript): void {
+    this.steps.push(...fork.steps);
+    for (const l of fork.raw) {
+      this.lines.push(l.replace(ANSI_RE, ''));
+      this.sink?.(this.color ? l : l.replace(ANSI_RE, ''));
+    }
   }
 
   /** The transcript so far, without colour codes. */
@@ -38,6 +54,7 @@ export class Transcript {
 
   line(text = ''): void {
     for (const l of text.split('\n')) {
+      this.raw.push(l);
       this.lines.push(l.replace(ANSI_RE, ''));
       this.sink?.(this.color ? l : l.replace(ANSI_RE, ''));
     }
