@@ -1,4 +1,5 @@
 // Pure text operations on workflow files: pin our action references, find what a workflow needs, check pins.
+import { parse } from 'yaml';
 
 /** `uses: <owner>/pipeline-actions/actions/<name>@<ref>` with an optional trailing comment. */
 const OUR_USES = /^(\s*-?\s*uses:\s*)(['"]?)([A-Za-z0-9_.-]+)\/pipeline-actions\/actions\/([A-Za-z0-9_.-]+)@([^\s'"#]+)\2([ \t]*#.*)?$/;
@@ -32,9 +33,17 @@ export interface Requirements {
 export function findRequirements(text: string): Requirements {
   const collect = (pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((match) => match[1]))].sort();
   const environments = new Set<string>();
-  for (const match of text.matchAll(/^\s*environment:\s*([^\s#{][^#\n]*?)\s*(?:#.*)?$/gm)) {
-    if (!match[1].includes('${{')) environments.add(match[1].replace(/^['"]|['"]$/g, ''));
-    else environments.add(`${match[1]} (one environment per value)`);
+  let jobs: Record<string, { environment?: unknown }> = {};
+  try {
+    jobs = ((parse(text) as { jobs?: typeof jobs } | null)?.jobs ?? {}) as typeof jobs;
+  } catch {
+    // not YAML: no environments to report
+  }
+  for (const job of Object.values(jobs)) {
+    const value = job?.environment;
+    const name = value !== null && typeof value === 'object' ? (value as { name?: unknown }).name : value;
+    if (typeof name !== 'string') continue;
+    environments.add(name.includes('${{') ? `${name} (decided per run: create one for each value)` : name);
   }
   return {
     secrets: collect(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g).filter((name) => name !== 'GITHUB_TOKEN'),
