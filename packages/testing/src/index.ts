@@ -4,3 +4,6 @@ export * from './node-runtime.js';
 export * from './free-port.js';
 export * from './s3-server.js';
 export * from './github/index.js';
+export * from './sshd.js';
+export * from './postgres.js';
+export * from './slack-server.js';
