@@ -9350,6 +9350,17 @@ function parseCommand(body, prefix, commands) {
     }
     return { command, args, accepted: true, refusal: '' };
 }
+/** Decides whether a comment runs a command: only new comments on pull requests, only the allowed commands. */
+function routeComment(comment, prefix, commands) {
+    const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
+    const refuse = (refusal) => ({ command: '', args: '', accepted: false, refusal });
+    if (!comment.onPullRequest)
+        return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
+    if (comment.action !== 'created')
+        return refuse(`Comment on ${where} was ${comment.action}, not created: only new comments run commands.`);
+    const decision = parseCommand(comment.body, prefix, commands);
+    return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
+}
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
@@ -9390,29 +9401,14 @@ function resolveEnvironment(event, inputs) {
         (onPullRequest ? num(issue.number) : '') ||
         (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
     const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
-    let command = '';
-    let commandArgs = '';
-    let refusal = '';
-    if (trigger === 'comment' && inputs.commands.length > 0) {
-        const action = str(payload.action) || 'created';
-        const where = `${onPullRequest ? 'pull request' : 'issue'} #${num(issue.number) || '?'}`;
-        if (!onPullRequest) {
-            refusal = `Comment on ${where} runs no command: commands run only from pull request comments.`;
-        }
-        else if (action !== 'created') {
-            refusal = `Comment on ${where} was ${action}, not created: only new comments run commands.`;
-        }
-        else {
-            const decision = parseCommand(str(obj(payload.comment).body), inputs.commandPrefix, inputs.commands);
-            if (decision.accepted) {
-                command = decision.command;
-                commandArgs = decision.args;
-            }
-            else {
-                refusal = `Comment on ${where} runs no command: ${decision.refusal}.`;
-            }
-        }
-    }
+    const { command, args: commandArgs, refusal, } = trigger === 'comment' && inputs.commands.length > 0
+        ? routeComment({
+            action: str(payload.action) || 'created',
+            number: num(issue.number),
+            onPullRequest,
+            body: str(obj(payload.comment).body),
+        }, inputs.commandPrefix, inputs.commands)
+        : { command: '', args: '', refusal: '' };
     const shouldRun = refusal === '';
     const choice = chooseEnvironment(trigger, event, ref, inputs, { prNumber, onPullRequest });
     let environment = '';

@@ -30,3 +30,22 @@ export function parseCommand(body: string, prefix: string, commands: readonly st
   }
   return { command, args, accepted: true, refusal: '' };
 }
+
+export interface PullRequestComment {
+  /** The webhook action: created, edited or deleted. */
+  action: string;
+  number: string;
+  onPullRequest: boolean;
+  body: string;
+}
+
+/** Decides whether a comment runs a command: only new comments on pull requests, only the allowed commands. */
+export function routeComment(comment: PullRequestComment, prefix: string, commands: readonly string[]): CommandDecision {
+  const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
+  const refuse = (refusal: string): CommandDecision => ({ command: '', args: '', accepted: false, refusal });
+  if (!comment.onPullRequest) return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
+  if (comment.action !== 'created')
+    return refuse(`Comment on ${where} was ${comment.action}, not created: only new comments run commands.`);
+  const decision = parseCommand(comment.body, prefix, commands);
+  return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
+}

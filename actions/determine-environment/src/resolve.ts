@@ -1,5 +1,5 @@
 import { UserError, isPlainObject, shortSha } from '@pipeline-actions/kit';
-import { parseCommand } from './command.js';
+import { routeComment } from './command.js';
 import { normaliseCron } from './cron.js';
 import { ENVIRONMENT_FORM, ENVIRONMENT_NAME, type GlobRule, type Inputs } from './inputs.js';
 
@@ -68,26 +68,22 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
     (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
   const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
 
-  let command = '';
-  let commandArgs = '';
-  let refusal = '';
-  if (trigger === 'comment' && inputs.commands.length > 0) {
-    const action = str(payload.action) || 'created';
-    const where = `${onPullRequest ? 'pull request' : 'issue'} #${num(issue.number) || '?'}`;
-    if (!onPullRequest) {
-      refusal = `Comment on ${where} runs no command: commands run only from pull request comments.`;
-    } else if (action !== 'created') {
-      refusal = `Comment on ${where} was ${action}, not created: only new comments run commands.`;
-    } else {
-      const decision = parseCommand(str(obj(payload.comment).body), inputs.commandPrefix, inputs.commands);
-      if (decision.accepted) {
-        command = decision.command;
-        commandArgs = decision.args;
-      } else {
-        refusal = `Comment on ${where} runs no command: ${decision.refusal}.`;
-      }
-    }
-  }
+  const {
+    command,
+    args: commandArgs,
+    refusal,
+  } = trigger === 'comment' && inputs.commands.length > 0
+    ? routeComment(
+        {
+          action: str(payload.action) || 'created',
+          number: num(issue.number),
+          onPullRequest,
+          body: str(obj(payload.comment).body),
+        },
+        inputs.commandPrefix,
+        inputs.commands,
+      )
+    : { command: '', args: '', refusal: '' };
   const shouldRun = refusal === '';
 
   const choice = chooseEnvironment(trigger, event, ref, inputs, { prNumber, onPullRequest });
