@@ -56377,7 +56377,7 @@ async function main() {
         inputs,
         ctx,
         repo: { owner: ctx.owner, repo: ctx.repo },
-        octokit: createOctokit(inputs.token),
+        octokit: githubClient(inputs.token),
         log: { info: lib_core/* info */.pq, warning: lib_core/* warning */.$e },
         now: () => new Date(),
         tempDir: ctx.runnerTemp || (0,external_node_os_.tmpdir)(),
@@ -56386,6 +56386,19 @@ async function main() {
     const outcome = await modes[inputs.mode](deps);
     setOutputs(outcome);
     await (0,src/* writeSummary */.Sy)(renderSummary(inputs.service, outcome));
+}
+/**
+ * The kit's client, minus its global `request.retries`: set on every request, plugin-retry reads it
+ * back from failed requests and retries 404s and 422s too (three 1 s waits on every "tag absent"
+ * check). Without it plugin-retry keeps its own rules: 5xx and network errors only.
+ */
+function githubClient(token) {
+    const octokit = createOctokit(token);
+    octokit.hook.before('request', (options) => {
+        if (options.request)
+            delete options.request.retries;
+    });
+    return octokit;
 }
 function setOutputs(o) {
     lib_core/* setOutput */.uH('version', o.version);
