@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContracts, OUR_ACTIONS, parseActionMetadata } from '../action-contracts.js';
 import { checkTarget, formatFinding, REFERENCE_WORKFLOWS } from '../check.js';
+import { findRequirements } from '../../copy-workflow/pin.js';
 import { parseUses, parseWorkflow } from '../model.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,6 +42,24 @@ describe('reference workflows pass every check (schema, actionlint, contracts, l
     expect(String((workflow.raw.concurrency as Record<string, unknown>).group)).toContain('inputs.batch_id');
     const approve = workflow.jobs.find((job) => job.raw.environment === 'production-approval');
     expect(approve?.if).toMatch(/inputs\.environment == 'production' && !inputs\.dry_run/);
+  });
+});
+
+describe('workflows/README.md documents each workflow', () => {
+  const readme = readFileSync(path.join(root, 'workflows', 'README.md'), 'utf8');
+  test.each(REFERENCE_WORKFLOWS)('%s: secrets, variables, environments, permissions of every job, and a Mermaid job graph', (name) => {
+    const text = readFileSync(path.join(root, 'workflows', `${name}.yml`), 'utf8');
+    const section = readme.split(/^## /m).find((part) => part.startsWith(`${name}.yml`));
+    expect(section).toBeDefined();
+    const needs = findRequirements(text);
+    for (const item of [...needs.secrets, ...needs.variables]) expect(section).toContain(`\`${item}\``);
+    for (const environment of needs.environments.filter((env) => !env.includes('${{'))) expect(section).toContain(`\`${environment}\``);
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(section!)?.[1] ?? '';
+    const permissions = /^\| Permissions \|(.*)$/m.exec(section!)?.[1] ?? '';
+    for (const job of parseWorkflow(text, name).workflow!.jobs) {
+      expect(mermaid).toMatch(new RegExp(`\\b${job.id}\\b`));
+      expect(permissions).toContain(`\`${job.id}\``);
+    }
   });
 });
 
