@@ -8737,6 +8737,22 @@ function debug(message) {
 function info(message) {
     process.stdout.write(`${message}${EOL}`);
 }
+function notice(message) {
+    issue('notice', toText(message));
+}
+function startGroup(name) {
+    issue('group', name);
+}
+function endGroup() {
+    issue('endgroup', '');
+}
+/** `INPUT_<NAME>` as the runner passes it, trimmed (the kit's InputReader reads inputs the same way). */
+function getInput(name, options = {}) {
+    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+    if (options.required && !value)
+        throw new Error(`Input required and not supplied: ${name}`);
+    return options.trimWhitespace === false ? value : value.trim();
+}
 function warning(message) {
     issue('warning', toText(message));
 }

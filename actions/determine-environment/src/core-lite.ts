@@ -59,6 +59,25 @@ export function info(message: string): void {
   process.stdout.write(`${message}${EOL}`);
 }
 
+export function notice(message: string | Error): void {
+  issue('notice', toText(message));
+}
+
+export function startGroup(name: string): void {
+  issue('group', name);
+}
+
+export function endGroup(): void {
+  issue('endgroup', '');
+}
+
+/** `INPUT_<NAME>` as the runner passes it, trimmed (the kit's InputReader reads inputs the same way). */
+export function getInput(name: string, options: { required?: boolean; trimWhitespace?: boolean } = {}): string {
+  const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+  if (options.required && !value) throw new Error(`Input required and not supplied: ${name}`);
+  return options.trimWhitespace === false ? value : value.trim();
+}
+
 export function warning(message: string | Error): void {
   issue('warning', toText(message));
 }
