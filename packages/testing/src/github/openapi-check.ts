@@ -23,7 +23,7 @@ function load(): { doc: OpenApiDoc; ajv: Ajv } {
     ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
     (addFormats as unknown as (a: Ajv) => void)(ajv);
-    ajv.addSchema({ $id: 'github', components: doc.components }, 'github');
+    ajv.addSchema({ $id: 'github', components: toJsonSchema(doc.components) }, 'github');
   }
   return { doc, ajv };
 }
@@ -59,10 +59,23 @@ export function checkResponse(method: string, path: string, status: number, body
   const key = `${method} ${template} ${status}`;
   let validate = compiled.get(key);
   if (!validate) {
-    const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"github#/components/'));
+    const rewritten = JSON.parse(JSON.stringify(toJsonSchema(schema)).replace(/"#\/components\//g, '"github#/components/'));
     validate = ajv.compile(rewritten);
     compiled.set(key, validate);
   }
   if (validate(body)) return [];
   return (validate.errors ?? []).slice(0, 10).map((e) => `${key}: ${e.instancePath || '(root)'} ${e.message}`);
+}
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema: a null type added, or `anyOf` with null where there is no type. */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = toJsonSchema(value);
+  if (out.nullable !== true) return out;
+  delete out.nullable;
+  if (typeof out.type === 'string')
+    return { ...out, type: [out.type, 'null'], ...(Array.isArray(out.enum) ? { enum: [...out.enum, null] } : {}) };
+  return { anyOf: [out, { type: 'null' }] };
 }

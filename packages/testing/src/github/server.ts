@@ -296,7 +296,7 @@ export function userJson(identity: FakeIdentity, baseUrl: string): Record<string
     avatar_url: `${baseUrl}/avatars/${identity.id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${baseUrl}/${identity.login}`,
+    html_url: `${baseUrl}/${encodeURIComponent(identity.login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
