@@ -41245,7 +41245,17 @@ var send = __nccwpck_require__(2641);
 
 
 async function main() {
-    const inputs = getInputs();
+    let inputs;
+    try {
+        inputs = getInputs();
+    }
+    catch (error) {
+        if (error instanceof InputErrors) {
+            const n = error.errors.length;
+            await writeSummary(`**Slack:** not sent: ${n} input problem${n === 1 ? '' : 's'} (${error.errors.map((e) => `\`${e.input}\``).join(', ')}); see the errors in the log.`);
+        }
+        throw error;
+    }
     for (const line of inputs.ignored)
         warning(line);
     const { payload, notes, method } = composePayload(inputs);

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { readEvent, UserError, writeSummary } from '@pipeline-actions/kit';
+import { InputErrors, readEvent, UserError, writeSummary } from '@pipeline-actions/kit';
 import { getInputs, type Inputs } from './inputs.js';
 import { applyLimits, type Payload } from './limits.js';
 import { buildMessage } from './message.js';
@@ -8,7 +8,18 @@ import { postWebhook, scrub, type SendResult } from './send.js';
 import { shouldMention, statusLook } from './status.js';
 
 export async function main(): Promise<void> {
-  const inputs = getInputs();
+  let inputs: Inputs;
+  try {
+    inputs = getInputs();
+  } catch (error) {
+    if (error instanceof InputErrors) {
+      const n = error.errors.length;
+      await writeSummary(
+        `**Slack:** not sent: ${n} input problem${n === 1 ? '' : 's'} (${error.errors.map((e) => `\`${e.input}\``).join(', ')}); see the errors in the log.`,
+      );
+    }
+    throw error;
+  }
   for (const line of inputs.ignored) core.warning(line);
   const { payload, notes, method } = composePayload(inputs);
   const json = JSON.stringify(payload);

@@ -329,6 +329,7 @@ describe('dry run and inputs', () => {
     expect(errors).toContain("Input 'update-ts': needs token mode");
     expect(errors).toContain("Input 'retries': 99 is out of range");
     expect(errors).toContain("Input 'mention-on': 'sometimes' is not a status");
+    expect(result.summary).toContain('**Slack:** not sent: 5 input problems');
   });
 
   it('needs a destination, and not two', async () => {
