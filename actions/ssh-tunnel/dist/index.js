@@ -41284,7 +41284,7 @@ function sshConfig(spec, files) {
     ];
     return `${lines.join('\n')}\n`;
 }
-/** The ssh command line: the safety options repeated on it so `ps` shows them. */
+/** The ssh command line: the safety options repeated on it so `ps` shows them (paths quoted: ssh splits -o values on spaces). */
 function sshArgs(spec, files) {
     const args = [
         '-N',
@@ -41297,11 +41297,11 @@ function sshArgs(spec, files) {
         '-o',
         `StrictHostKeyChecking=${spec.acceptNewTargetKey ? 'accept-new' : 'yes'}`,
         '-o',
-        `UserKnownHostsFile=${files.knownHosts}`,
+        `UserKnownHostsFile=${quote(files.knownHosts)}`,
         '-o',
         'IdentitiesOnly=yes',
         '-o',
-        `IdentityFile=${files.key}`,
+        `IdentityFile=${quote(files.key)}`,
         '-o',
         `ServerAliveInterval=${spec.keepaliveSeconds}`,
         '-o',
@@ -41343,11 +41343,11 @@ async function startDetached(command, args, logPath) {
     let exit;
     try {
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
+        child.once('exit', (code, signal) => (exit = { code, signal }));
         const pid = await new Promise((resolve, reject) => {
             child.once('error', reject);
             child.once('spawn', () => resolve(child.pid));
         });
-        child.once('exit', (code, signal) => (exit = { code, signal }));
         child.unref();
         return { pid, exit: () => exit };
     }
@@ -41397,6 +41397,9 @@ function parsePorts(text) {
 
 async function main() {
     const inputs = getInputs();
+    if (process.platform === 'win32') {
+        throw new UserError('ssh-tunnel runs on Linux and macOS runners (it manages a background OpenSSH process with POSIX signals); use a Linux runner for the job that needs the tunnel.');
+    }
     for (const warning of inputs.warnings)
         core_warning(warning);
     for (const note of inputs.notes)
@@ -41422,8 +41425,13 @@ async function main() {
     saveState(STATE.ports, JSON.stringify(inputs.forwards.map((f) => ({ bind: f.bind, port: f.localPort }))));
     let ssh;
     const onSignal = (signal) => {
-        if (ssh)
-            process.kill(ssh.pid, 'SIGTERM');
+        try {
+            if (ssh)
+                process.kill(ssh.pid, 'SIGTERM');
+        }
+        catch {
+            // already gone
+        }
         core_error(`Cancelled (${signal}) while opening the tunnel; stopped ssh. The post step removes the private directory.`);
         process.exit(1);
     };
@@ -41472,8 +41480,11 @@ async function main() {
         if (ssh)
             await stopProcess(ssh.pid, dir, 2000);
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        if (error instanceof TunnelNotReady)
-            throw new UserError(failureMessage(error, log, context, ssh?.exit() === undefined));
+        if (error instanceof TunnelNotReady) {
+            const message = failureMessage(error, log, context, ssh?.exit() === undefined);
+            await writeSummary(['### SSH tunnel failed', '', '```text', message, '```', '', 'ssh was stopped and the private key deleted.'].join('\n'));
+            throw new UserError(message);
+        }
         throw error;
     }
     finally {

@@ -17,6 +17,11 @@ import { STATE } from './state.js';
 
 export async function main(): Promise<void> {
   const inputs = getInputs();
+  if (process.platform === 'win32') {
+    throw new UserError(
+      'ssh-tunnel runs on Linux and macOS runners (it manages a background OpenSSH process with POSIX signals); use a Linux runner for the job that needs the tunnel.',
+    );
+  }
   for (const warning of inputs.warnings) core.warning(warning);
   for (const note of inputs.notes) core.info(note);
   const sshPath = findOnPath('ssh');
@@ -44,7 +49,11 @@ export async function main(): Promise<void> {
 
   let ssh: StartedSsh | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (ssh) process.kill(ssh.pid, 'SIGTERM');
+    try {
+      if (ssh) process.kill(ssh.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
     core.error(`Cancelled (${signal}) while opening the tunnel; stopped ssh. The post step removes the private directory.`);
     process.exit(1);
   };
@@ -94,7 +103,13 @@ export async function main(): Promise<void> {
     if (core.isDebug() && log) core.debug(`ssh log:\n${log}`);
     if (ssh) await stopProcess(ssh.pid, dir, 2000);
     rmSync(dir, { recursive: true, force: true });
-    if (error instanceof TunnelNotReady) throw new UserError(failureMessage(error, log, context, ssh?.exit() === undefined));
+    if (error instanceof TunnelNotReady) {
+      const message = failureMessage(error, log, context, ssh?.exit() === undefined);
+      await writeSummary(
+        ['### SSH tunnel failed', '', '```text', message, '```', '', 'ssh was stopped and the private key deleted.'].join('\n'),
+      );
+      throw new UserError(message);
+    }
     throw error;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -71,7 +71,7 @@ export function sshConfig(spec: TunnelSpec, files: TunnelFiles): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The ssh command line: the safety options repeated on it so `ps` shows them. */
+/** The ssh command line: the safety options repeated on it so `ps` shows them (paths quoted: ssh splits -o values on spaces). */
 export function sshArgs(spec: TunnelSpec, files: TunnelFiles): string[] {
   const args = [
     '-N',
@@ -84,11 +84,11 @@ export function sshArgs(spec: TunnelSpec, files: TunnelFiles): string[] {
     '-o',
     `StrictHostKeyChecking=${spec.acceptNewTargetKey ? 'accept-new' : 'yes'}`,
     '-o',
-    `UserKnownHostsFile=${files.knownHosts}`,
+    `UserKnownHostsFile=${quote(files.knownHosts)}`,
     '-o',
     'IdentitiesOnly=yes',
     '-o',
-    `IdentityFile=${files.key}`,
+    `IdentityFile=${quote(files.key)}`,
     '-o',
     `ServerAliveInterval=${spec.keepaliveSeconds}`,
     '-o',

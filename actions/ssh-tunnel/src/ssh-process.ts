@@ -26,11 +26,11 @@ export async function startDetached(command: string, args: string[], logPath: st
   let exit: { code: number | null; signal: string | null } | undefined;
   try {
     const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
+    child.once('exit', (code, signal) => (exit = { code, signal }));
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
       child.once('spawn', () => resolve(child.pid as number));
     });
-    child.once('exit', (code, signal) => (exit = { code, signal }));
     child.unref();
     return { pid, exit: () => exit };
   } finally {
