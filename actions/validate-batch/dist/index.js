@@ -40964,7 +40964,7 @@ function getInputs(get = envInput, now = new Date(), env = process.env) {
         reader.fail('s3-endpoint', `'${endpoint}' is not a URL: expected http(s)://host[:port], e.g. https://s3.example.com.`);
     }
     const forcePathStyle = reader.boolean('s3-force-path-style');
-    const summaryFile = reader.string('summary-file') || (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'batch-summary.md');
+    const summaryFile = reader.string('summary-file') || defaultSummaryFile(env);
     reader.done();
     return {
         mode,
@@ -40988,6 +40988,9 @@ function getInputs(get = envInput, now = new Date(), env = process.env) {
         dryRun,
         s3: { region, endpoint, forcePathStyle },
     };
+}
+function defaultSummaryFile(env = process.env) {
+    return (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'batch-summary.md');
 }
 /** 'validated' and '/validated/' both mean 'validated/'; '' and '/' mean the bucket root. */
 function normalisePrefix(prefix) {
@@ -41288,6 +41291,11 @@ function renderSummary(d) {
         parts.push('', '### Warnings', '', ...d.warnings.map((w) => `- ${cell(w)}`));
     return `${parts.join('\n')}\n`;
 }
+/** The summary when the inputs themselves are wrong: nothing was checked beyond them. */
+function renderInputFailure(batchId, problems) {
+    const title = batchId ? `Batch \`${batchId.replace(/`/g, "'")}\`` : 'Batch request';
+    return [`## ❌ ${title}: invalid request`, '', '### Problems', '', ...problems.map((p) => `- ${cell(p)}`), ''].join('\n');
+}
 function manifestText(v) {
     switch (v.manifest.state) {
         case 'off':
@@ -41504,6 +41512,8 @@ async function main() {
     }
     catch (error) {
         setOutput('valid', 'false');
+        if (error instanceof InputErrors)
+            await reportInputFailure(error.errors.map((e) => e.message));
         throw error;
     }
     const batchPrefix = `${inputs.prefix}${inputs.batchId}/`;
@@ -41554,13 +41564,29 @@ async function main() {
     setOutput('loaded-at', loadedInfo?.loadedAt ?? '');
     setOutput('summary-file', inputs.summaryFile);
     const markdown = renderSummary({ inputs, valid, s3Uri, validation, mark, problems, warnings, elapsedMs: Date.now() - started });
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(inputs.summaryFile), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(inputs.summaryFile, markdown);
+    writeSummaryFile(inputs.summaryFile, markdown);
     await writeSummary(markdown);
     for (const warning of warnings)
         core_warning(warning);
     if (problems.length > 0)
         throw new UserErrors(problems);
+}
+function writeSummaryFile(path, markdown) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(path, markdown);
+}
+/** Bad inputs still leave a summary (and its file, for the artifact upload) saying what to fix. */
+async function reportInputFailure(messages) {
+    const path = envInput('summary-file') || defaultSummaryFile();
+    const markdown = renderInputFailure(envInput('batch-id'), messages);
+    try {
+        writeSummaryFile(path, markdown);
+        setOutput('summary-file', path);
+        await writeSummary(markdown);
+    }
+    catch (error) {
+        core_warning(`The summary could not be written: ${error.message}`);
+    }
 }
 /** mark-loaded: the conditional create of the marker, after the input checks have passed. */
 async function markBatch(store, inputs, batchPrefix, problems, warnings) {

@@ -111,7 +111,7 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
     reader.fail('s3-endpoint', `'${endpoint}' is not a URL: expected http(s)://host[:port], e.g. https://s3.example.com.`);
   }
   const forcePathStyle = reader.boolean('s3-force-path-style');
-  const summaryFile = reader.string('summary-file') || join(env.RUNNER_TEMP || tmpdir(), 'batch-summary.md');
+  const summaryFile = reader.string('summary-file') || defaultSummaryFile(env);
 
   reader.done();
   return {
@@ -136,6 +136,10 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
     dryRun,
     s3: { region, endpoint, forcePathStyle },
   };
+}
+
+export function defaultSummaryFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.RUNNER_TEMP || tmpdir(), 'batch-summary.md');
 }
 
 /** 'validated' and '/validated/' both mean 'validated/'; '' and '/' mean the bucket root. */

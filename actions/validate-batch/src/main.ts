@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
-import { UserError, UserErrors, readRunContext, writeSummary } from '@pipeline-actions/kit';
+import { InputErrors, UserError, UserErrors, envInput, readRunContext, writeSummary } from '@pipeline-actions/kit';
 import { tableOutputs } from './fragments.js';
-import { getInputs, type Inputs } from './inputs.js';
+import { defaultSummaryFile, getInputs, type Inputs } from './inputs.js';
 import { buildMarker, describeLoad, markLoaded, type MarkResult } from './marker.js';
 import { createS3Store } from './s3-store.js';
 import type { BatchStore } from './store.js';
-import { renderSummary } from './summary.js';
+import { renderInputFailure, renderSummary } from './summary.js';
 import { validateBatch, type BatchValidation } from './validate.js';
 
 export async function main(): Promise<void> {
@@ -17,6 +17,7 @@ export async function main(): Promise<void> {
     inputs = getInputs();
   } catch (error) {
     core.setOutput('valid', 'false');
+    if (error instanceof InputErrors) await reportInputFailure(error.errors.map((e) => e.message));
     throw error;
   }
 
@@ -68,11 +69,28 @@ export async function main(): Promise<void> {
   core.setOutput('summary-file', inputs.summaryFile);
 
   const markdown = renderSummary({ inputs, valid, s3Uri, validation, mark, problems, warnings, elapsedMs: Date.now() - started });
-  mkdirSync(dirname(inputs.summaryFile), { recursive: true });
-  writeFileSync(inputs.summaryFile, markdown);
+  writeSummaryFile(inputs.summaryFile, markdown);
   await writeSummary(markdown);
   for (const warning of warnings) core.warning(warning);
   if (problems.length > 0) throw new UserErrors(problems);
+}
+
+function writeSummaryFile(path: string, markdown: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, markdown);
+}
+
+/** Bad inputs still leave a summary (and its file, for the artifact upload) saying what to fix. */
+async function reportInputFailure(messages: string[]): Promise<void> {
+  const path = envInput('summary-file') || defaultSummaryFile();
+  const markdown = renderInputFailure(envInput('batch-id'), messages);
+  try {
+    writeSummaryFile(path, markdown);
+    core.setOutput('summary-file', path);
+    await writeSummary(markdown);
+  } catch (error) {
+    core.warning(`The summary could not be written: ${(error as Error).message}`);
+  }
 }
 
 /** mark-loaded: the conditional create of the marker, after the input checks have passed. */

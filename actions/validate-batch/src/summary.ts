@@ -88,6 +88,12 @@ export function renderSummary(d: SummaryData): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** The summary when the inputs themselves are wrong: nothing was checked beyond them. */
+export function renderInputFailure(batchId: string, problems: string[]): string {
+  const title = batchId ? `Batch \`${batchId.replace(/`/g, "'")}\`` : 'Batch request';
+  return [`## ❌ ${title}: invalid request`, '', '### Problems', '', ...problems.map((p) => `- ${cell(p)}`), ''].join('\n');
+}
+
 function manifestText(v: BatchValidation): string {
   switch (v.manifest.state) {
     case 'off':

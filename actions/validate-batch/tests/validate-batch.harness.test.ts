@@ -365,6 +365,9 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       "Input 'project': 'nope' is not an allowed project: expected one of gap, uc_demarc, protect, sparc, niddk_ibdgc.",
       "Input 'batch-size': 201 is out of range: expected a whole number from 1 to 200.",
     ]);
+    expect(result.summary).toContain('invalid request');
+    expect(result.summary).toContain("- Input 'project': 'nope' is not an allowed project");
+    expect(readFileSync(result.outputs['summary-file'], 'utf8')).toBe(result.summary);
   });
 });
 
