@@ -129,7 +129,15 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
     }
   };
   // Long enough for another writer's read-modify-write that began before ours landed to land too.
-  const settle = () => deps.sleep(Math.min(3_000, Math.max(300, 2 * maxRtt + 100)));
+  const settle = () => deps.sleep(Math.min(4_000, Math.max(300, 2 * maxRtt + 200)));
+  // A base read longer ago than this is read again before writing on it (a stalled process).
+  const freshFor = () => Math.max(250, maxRtt);
+  let readAt = -Infinity;
+  const read = async (id: number) => {
+    const comment = await timed(() => store.get(id));
+    readAt = deps.now();
+    return comment;
+  };
   const backoff = (attempt: number) => {
     const gap = Math.max(0, WRITE_GAP_MS - (deps.now() - lastWriteAt));
     return deps.sleep(gap + deps.random() * Math.min(4_000, 500 * 2 ** (attempt - 1)));
@@ -147,6 +155,7 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
   const locate = async (commit: string): Promise<Located | undefined> => {
     const sha7 = shortSha(commit);
     const candidates = (await timed(() => store.list())).filter((c) => isDashboardOf(c.body, req.marker, sha7));
+    readAt = deps.now();
     if (candidates.length === 0) return undefined;
     identity ??= await timed(() => deps.identity());
     const own = candidates
@@ -173,7 +182,7 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
   try {
     let located: Located | undefined;
     if (req.commentId !== undefined) {
-      const comment = await timed(() => store.get(req.commentId!));
+      const comment = await read(req.commentId);
       const sha7 = comment ? dashboardSha7(comment.body, req.marker) : undefined;
       const state = comment ? extractState(comment.body, req.marker) : undefined;
       if (comment && sha7 && state && (!sha || shortSha(sha) === sha7)) {
@@ -209,7 +218,7 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
             const done = await confirm(located.comment, located.duplicates.length > 0);
             if (done) return result('written', done, extractState(done.body, req.marker)!, done.body);
           }
-          located = { comment: (await timed(() => store.get(mine.id))) ?? mine, duplicates: [] };
+          located = { comment: (await read(mine.id)) ?? mine, duplicates: [] };
           continue;
         }
         // Someone created the dashboard first: ours is a duplicate. Move it into the oldest.
@@ -225,13 +234,19 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
       let outcome: DashboardResult | undefined;
       for (; attempts < maxAttempts; ) {
         attempts++;
-        if (deps.now() - lastWriteAt < WRITE_GAP_MS) {
-          // The throttling plugin would hold the write back: read again so the base is fresh.
-          await deps.sleep(WRITE_GAP_MS - (deps.now() - lastWriteAt));
-          const fresh = await timed(() => store.get(current.id));
-          if (!fresh) break;
+        // The throttling plugin holds a write back until a second after the previous one: wait
+        // first, so the base read below is not older than the write that uses it.
+        if (deps.now() - lastWriteAt < WRITE_GAP_MS) await deps.sleep(WRITE_GAP_MS - (deps.now() - lastWriteAt));
+        let gone = false;
+        for (let reread = 0; reread < 3 && deps.now() - readAt > freshFor(); reread++) {
+          const fresh = await read(current.id);
+          if (!fresh) {
+            gone = true;
+            break;
+          }
           current = fresh;
         }
+        if (gone) break;
         let base = extractState(current.body, req.marker) ?? newState(commit, req.title);
         for (const dup of absorb) {
           const other = extractState(dup.body, req.marker);
@@ -248,11 +263,14 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
           outcome = result('unchanged', current, base, current.body);
           break;
         }
+        const baseAge = deps.now() - readAt;
         const written = await write(() => store.update(current.id, body));
+        log.debug(`attempt ${attempts}: wrote comment ${current.id} on a base read ${baseAge} ms before; write took ${deps.now() - lastWriteAt} ms`);
         if (!written) break;
         await settle();
-        const check = await timed(() => store.get(current.id));
+        const check = await read(current.id);
         if (!check) break;
+        log.debug(`attempt ${attempts}: verify ${holds(extractState(check.body, req.marker)) ? 'found' : 'missed'} the change (body ${check.body === body ? 'unchanged' : 'changed'}), max round trip ${maxRtt} ms`);
         if (holds(extractState(check.body, req.marker))) {
           const done = await confirm(check, contended || attempts > 1 || check.body !== body);
           if (done) {
@@ -261,10 +279,8 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
           }
         }
         log.info(`Another job's write replaced this change (attempt ${attempts} of ${maxAttempts}); merging again.`);
+        current = check;
         await backoff(attempts);
-        const fresh = await timed(() => store.get(current.id));
-        if (!fresh) break;
-        current = fresh;
       }
       if (outcome) {
         for (const dup of absorb) {
@@ -292,8 +308,19 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
    */
   async function confirm(checked: DashboardComment, wasContended: boolean): Promise<DashboardComment | undefined> {
     if (!wasContended) return checked;
-    await settle();
-    const again = await timed(() => store.get(checked.id));
-    return again && holds(extractState(again.body, req.marker)) ? again : undefined;
+    // Others are writing: wait until the comment stays unchanged for one settle period.
+    let last = checked;
+    for (let round = 0; round < 6; round++) {
+      await settle();
+      const again = await read(checked.id);
+      if (!again || !holds(extractState(again.body, req.marker))) {
+        log.debug(`confirm ${round + 1}: the change is gone`);
+        return undefined;
+      }
+      log.debug(`confirm ${round + 1}: change present, body ${again.body === last.body ? 'quiet' : 'still changing'}`);
+      if (again.body === last.body) return again;
+      last = again;
+    }
+    return last;
   }
 }
