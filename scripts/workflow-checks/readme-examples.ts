@@ -78,7 +78,12 @@ export function toExample(block: YamlBlock): Example {
   } catch (error) {
     return { kind: 'invalid', block, reason: `not valid YAML: ${(error as Error).message.split('\n')[0]}` };
   }
-  if (isRecord(data) && 'jobs' in data) return { kind: 'workflow', block, text: block.text };
+  if (isRecord(data) && 'jobs' in data) {
+    if ('on' in data || 'true' in data) return { kind: 'workflow', block, text: block.text };
+    // A workflow shown without its trigger: give it one (with the inputs it reads), check the rest as written.
+    const { on } = context(data.jobs, new Set(Object.keys(isRecord(data.jobs) ? data.jobs : {})));
+    return { kind: 'wrapped', block, shape: 'jobs', text: stringify({ on, ...data }, { lineWidth: 0 }) };
+  }
   const wrap = (jobs: Record<string, unknown>, shape: 'steps' | 'step' | 'job' | 'jobs'): Example => {
     const { on, stubs, stubIds } = context(jobs, new Set(Object.keys(jobs)));
     for (const job of Object.values(jobs)) {
@@ -90,7 +95,15 @@ export function toExample(block: YamlBlock): Example {
     const workflow = { name: 'README example', on, permissions: {}, jobs: { ...stubs, ...jobs } };
     return { kind: 'wrapped', block, shape, text: stringify(workflow, { lineWidth: 0 }) };
   };
-  const exampleJob = (steps: unknown[]) => ({ 'runs-on': 'ubuntu-latest', 'timeout-minutes': 10, permissions: {}, steps });
+  // A step list is part of a job: when it ends with the tunnel, the steps that use it are implied to follow.
+  const endsWithTunnel = (steps: unknown[]) =>
+    /\/actions\/ssh-tunnel@/.test(String((steps[steps.length - 1] as Record<string, unknown>).uses ?? ''));
+  const exampleJob = (steps: unknown[]) => ({
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 10,
+    permissions: {},
+    steps: endsWithTunnel(steps) ? [...steps, { run: 'echo "the steps that use the tunnel follow here"' }] : steps,
+  });
   if (Array.isArray(data) && data.length > 0 && data.every(isStep)) return wrap({ example: exampleJob(data) }, 'steps');
   if (isStep(data) && !isJob(data)) return wrap({ example: exampleJob([data]) }, 'step');
   if (isJob(data)) return wrap({ example: data }, 'job');

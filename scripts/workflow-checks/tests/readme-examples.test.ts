@@ -58,6 +58,37 @@ describe('README examples', () => {
     });
   });
 
+  test('gives a workflow shown without on: a trigger with the inputs it reads, and keeps its jobs as written', () => {
+    const example = toExample({
+      line: 1,
+      text: 'jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo "$V"\n        env: {V: "${{ inputs.batch_id }}"}\n',
+    });
+    expect(example).toMatchObject({ kind: 'wrapped', shape: 'jobs' });
+    const wrapped = parse((example as { text: string }).text);
+    expect(wrapped.on.workflow_dispatch.inputs).toHaveProperty('batch_id');
+    expect(wrapped.jobs.a).not.toHaveProperty('permissions');
+  });
+
+  test('a step list ending with the tunnel implies its consumer follows; a whole job ending with it is a finding', async () => {
+    const steps = '```yaml\n- uses: your-org/pipeline-actions/actions/ssh-tunnel@v1\n  with: {host: h, user: u, private-key: k}\n```\n';
+    expect((await checkReadmeText(steps, 'README.md', sampleContracts())).findings).toEqual([]);
+    const job = [
+      '```yaml',
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    timeout-minutes: 5',
+      '    permissions: {}',
+      '    steps:',
+      '      - uses: your-org/pipeline-actions/actions/ssh-tunnel@v1',
+      '        with: {host: h, user: u, private-key: k}',
+      '```',
+    ].join('\n');
+    const findings = (await checkReadmeText(job, 'README.md', sampleContracts())).findings;
+    expect(findings.map((finding) => [finding.rule, finding.line])).toEqual([['ssh-tunnel-unused', 9]]);
+  });
+
   test('a correct README has no findings', async () => {
     const result = await checkReadmeText(README, 'README.md', sampleContracts());
     expect(result).toEqual({ findings: [], checked: 1, skipped: 1 });
