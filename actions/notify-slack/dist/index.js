@@ -40376,13 +40376,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -41266,7 +41266,10 @@ async function main() {
     const where = describeDestination(inputs, method);
     if (inputs.dryRun) {
         info(`Dry run: nothing sent. The payload for ${where}:`);
+        info(json);
+        startGroup('The payload, indented');
         info(JSON.stringify(payload, null, 2));
+        endGroup();
         setResultOutputs({ ok: false, attempts: 0 });
         const would = inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;
         await writeSummary(`**Slack:** dry run, nothing sent (${would}).`);

@@ -29,7 +29,10 @@ export async function main(): Promise<void> {
   const where = describeDestination(inputs, method);
   if (inputs.dryRun) {
     core.info(`Dry run: nothing sent. The payload for ${where}:`);
+    core.info(json);
+    core.startGroup('The payload, indented');
     core.info(JSON.stringify(payload, null, 2));
+    core.endGroup();
     setResultOutputs({ ok: false, attempts: 0 });
     const would =
       inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;

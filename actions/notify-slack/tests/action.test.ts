@@ -312,6 +312,7 @@ describe('dry run and inputs', () => {
     const result = await notify(webhook({ status: 'failure', 'dry-run': 'true', text: 'would say this' }));
     expect(result.exitCode).toBe(0);
     expect(newRequests()).toHaveLength(0);
+    expect(result.stdout).toContain(result.outputs.payload);
     expect(result.stdout).toContain('"type": "header"');
     expect(result.stdout).toContain('would say this');
     expect(result.outputs.ok).toBe('false');
