@@ -32,7 +32,8 @@ function renderBlocks(blocks: Json[], lines: string[], prefix: string): void {
         const text = textOf(block.text);
         if (text) lines.push(...text.split('\n').map((l) => `${prefix}${l}`));
         const fields = Array.isArray(block.fields) ? (block.fields as unknown[]).map(textOf) : [];
-        for (const field of fields) lines.push(`${prefix}  ${field.replace(/\n/g, ' ')}`);
+        // A field is `*Label*\nvalue`: shown as `Label: value`.
+        for (const field of fields) lines.push(`${prefix}  ${field.replace(/^\*([^*\n]+)\*\n/, '$1: ').replace(/\n/g, ' ')}`);
         break;
       }
       case 'context': {

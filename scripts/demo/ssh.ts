@@ -2,7 +2,7 @@
 // through a throwaway sshd on loopback to a stand-in "database" (a TCP server that answers one line).
 import { connect, createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { DemoContext } from './context.js';
+import { check, type DemoContext } from './context.js';
 import type { RunContext } from './steps.js';
 
 export interface DemoTunnel {
@@ -69,7 +69,15 @@ export async function openDemoTunnel(ctx: DemoContext, run: RunContext, runnerDi
             runnerDir,
             secrets: [sshd.clientKey.privateKey],
           });
-          return post.ok;
+          if (!post.ok || !localPort) return post.ok;
+          const closed = await portClosed(Number(localPort));
+          check(
+            ctx,
+            `after post, local port ${localPort} refuses connections`,
+            closed,
+            `port ${localPort} still accepts connections after post`,
+          );
+          return closed;
         } finally {
           await stop();
         }
@@ -105,5 +113,20 @@ function readLine(port: number): Promise<string> {
       clearTimeout(timer);
       resolve(data.trim());
     });
+  });
+}
+
+function portClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(3000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
   });
 }
