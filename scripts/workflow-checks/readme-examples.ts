@@ -1,5 +1,5 @@
 // Turns the ```yaml blocks of an action README into workflows the checks can run on.
-import { parse, stringify } from 'yaml';
+import { Document, isMap, parseDocument, YAMLSeq, type YAMLMap } from 'yaml';
 import { findOutputRefs, collectStrings, expressionsOf } from './expressions.js';
 
 export interface YamlBlock {
@@ -10,7 +10,7 @@ export interface YamlBlock {
 
 export type Example =
   | { kind: 'workflow'; block: YamlBlock; text: string }
-  | { kind: 'wrapped'; block: YamlBlock; text: string; shape: 'steps' | 'step' | 'job' | 'jobs' }
+  | { kind: 'wrapped'; block: YamlBlock; text: string; shape: Shape }
   | { kind: 'skipped'; block: YamlBlock; reason: string }
   | { kind: 'invalid'; block: YamlBlock; reason: string };
 
@@ -70,43 +70,67 @@ function context(fragment: unknown, definedJobs: Set<string>) {
   return { on, stubs, stubIds: [...needs.keys()] };
 }
 
+type Shape = 'steps' | 'step' | 'job' | 'jobs';
+
+// A step list is part of a job: when it ends with the tunnel, the steps that use it are implied to follow.
+const endsWithTunnel = (steps: unknown[]) =>
+  /\/actions\/ssh-tunnel@/.test(String((steps[steps.length - 1] as Record<string, unknown>).uses ?? ''));
+
+/** Wraps the example's own YAML nodes (so comments such as `# v5.0.0` survive) into a minimal workflow. */
+function wrap(block: YamlBlock, source: Document, data: unknown, shape: Shape): Example {
+  const doc = new Document({});
+  let jobs: Record<string, unknown>;
+  let nodes: Record<string, unknown>;
+  if (shape === 'steps' || shape === 'step') {
+    const steps = shape === 'steps' ? (data as unknown[]) : [data];
+    const stepsNode = shape === 'steps' ? (source.contents as YAMLSeq) : new YAMLSeq();
+    if (shape === 'step') stepsNode.add(source.contents);
+    if (endsWithTunnel(steps)) stepsNode.add(doc.createNode({ run: 'echo "the steps that use the tunnel follow here"' }));
+    const job = doc.createNode({ 'runs-on': 'ubuntu-latest', 'timeout-minutes': 10, permissions: {} }) as YAMLMap;
+    job.set('steps', stepsNode);
+    jobs = { example: { steps } };
+    nodes = { example: job };
+  } else if (shape === 'job') {
+    jobs = { example: data };
+    nodes = { example: source.contents };
+  } else {
+    jobs = data as Record<string, unknown>;
+    nodes = Object.fromEntries(Object.keys(jobs).map((id) => [id, source.get(id, true)]));
+  }
+  const { on, stubs, stubIds } = context(jobs, new Set(Object.keys(jobs)));
+  if (stubIds.length > 0) {
+    for (const [id, node] of Object.entries(nodes)) {
+      const job = jobs[id];
+      if (!isMap(node) || !isRecord(job)) continue;
+      const own = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+      node.set('needs', doc.createNode([...new Set([...own.map(String), ...stubIds])]));
+    }
+  }
+  const jobsNode = doc.createNode(stubs) as YAMLMap;
+  for (const [id, node] of Object.entries(nodes)) jobsNode.set(id, node);
+  const root = doc.createNode({ name: 'README example', on, permissions: {} }) as YAMLMap;
+  root.set('jobs', jobsNode);
+  doc.contents = root;
+  return { kind: 'wrapped', block, shape, text: doc.toString({ lineWidth: 0 }) };
+}
+
 /** Classifies a README block: a whole workflow is checked as is; steps, a step or jobs are wrapped into a minimal workflow. */
 export function toExample(block: YamlBlock): Example {
-  let data: unknown;
-  try {
-    data = parse(block.text);
-  } catch (error) {
-    return { kind: 'invalid', block, reason: `not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  const source = parseDocument(block.text);
+  if (source.errors.length > 0) {
+    return { kind: 'invalid', block, reason: `not valid YAML: ${source.errors[0].message.split('\n')[0]}` };
   }
+  const data: unknown = source.toJS();
   if (isRecord(data) && 'jobs' in data) {
-    if ('on' in data || 'true' in data) return { kind: 'workflow', block, text: block.text };
+    if ('on' in data) return { kind: 'workflow', block, text: block.text };
     // A workflow shown without its trigger: give it one (with the inputs it reads), check the rest as written.
     const { on } = context(data.jobs, new Set(Object.keys(isRecord(data.jobs) ? data.jobs : {})));
-    return { kind: 'wrapped', block, shape: 'jobs', text: stringify({ on, ...data }, { lineWidth: 0 }) };
+    source.set('on', source.createNode(on));
+    return { kind: 'wrapped', block, shape: 'jobs', text: source.toString({ lineWidth: 0 }) };
   }
-  const wrap = (jobs: Record<string, unknown>, shape: 'steps' | 'step' | 'job' | 'jobs'): Example => {
-    const { on, stubs, stubIds } = context(jobs, new Set(Object.keys(jobs)));
-    for (const job of Object.values(jobs)) {
-      if (isRecord(job) && stubIds.length > 0) {
-        const own = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
-        job.needs = [...new Set([...own.map(String), ...stubIds])];
-      }
-    }
-    const workflow = { name: 'README example', on, permissions: {}, jobs: { ...stubs, ...jobs } };
-    return { kind: 'wrapped', block, shape, text: stringify(workflow, { lineWidth: 0 }) };
-  };
-  // A step list is part of a job: when it ends with the tunnel, the steps that use it are implied to follow.
-  const endsWithTunnel = (steps: unknown[]) =>
-    /\/actions\/ssh-tunnel@/.test(String((steps[steps.length - 1] as Record<string, unknown>).uses ?? ''));
-  const exampleJob = (steps: unknown[]) => ({
-    'runs-on': 'ubuntu-latest',
-    'timeout-minutes': 10,
-    permissions: {},
-    steps: endsWithTunnel(steps) ? [...steps, { run: 'echo "the steps that use the tunnel follow here"' }] : steps,
-  });
-  if (Array.isArray(data) && data.length > 0 && data.every(isStep)) return wrap({ example: exampleJob(data) }, 'steps');
-  if (isStep(data) && !isJob(data)) return wrap({ example: exampleJob([data]) }, 'step');
-  if (isJob(data)) return wrap({ example: data }, 'job');
-  if (isRecord(data) && Object.keys(data).length > 0 && Object.values(data).every(isJob)) return wrap({ ...data }, 'jobs');
+  if (Array.isArray(data) && data.length > 0 && data.every(isStep)) return wrap(block, source, data, 'steps');
+  if (isStep(data) && !isJob(data)) return wrap(block, source, data, 'step');
+  if (isJob(data)) return wrap(block, source, data, 'job');
+  if (isRecord(data) && Object.keys(data).length > 0 && Object.values(data).every(isJob)) return wrap(block, source, data, 'jobs');
   return { kind: 'skipped', block, reason: 'not a workflow, job or step list (e.g. a permissions or inputs fragment)' };
 }

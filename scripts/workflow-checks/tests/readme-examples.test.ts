@@ -111,6 +111,15 @@ describe('README examples', () => {
     expect(rules).toContain('run-expression');
   });
 
+  test('keeps the # vX.Y.Z comments of a wrapped example, so a correct pin passes and a bare one is caught', async () => {
+    const pinned = '```yaml\n- uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n```\n';
+    expect((await checkReadmeText(pinned, 'README.md', sampleContracts())).findings).toEqual([]);
+    const jobs =
+      '```yaml\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n```\n';
+    const rules = (await checkReadmeText(jobs, 'README.md', sampleContracts())).findings.map((finding) => finding.rule);
+    expect(rules).toEqual(['pin-comment']);
+  });
+
   test('reports an example that is not valid YAML', async () => {
     const result = await checkReadmeText('```yaml\n- uses: [\n```\n', 'README.md', sampleContracts());
     expect(result.findings).toHaveLength(1);
