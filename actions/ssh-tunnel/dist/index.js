@@ -41036,6 +41036,37 @@ function processCommand(pid) {
     const ps = (0,external_node_child_process_namespaceObject.spawnSync)('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
     return ps.status === 0 ? ps.stdout.trim() : undefined;
 }
+/**
+ * Live processes whose command line contains `marker` (our private directory appears in every
+ * ssh we start, including the one ProxyJump starts for the jump hop), this process excluded.
+ */
+function processesWith(marker) {
+    const found = [];
+    if (existsSync('/proc/self/cmdline')) {
+        let entries;
+        try {
+            entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+        }
+        catch {
+            return [];
+        }
+        for (const entry of entries) {
+            const pid = Number(entry);
+            if (pid === process.pid || processState(pid) !== 'running')
+                continue;
+            if (processCommand(pid)?.includes(marker))
+                found.push(pid);
+        }
+        return found;
+    }
+    const ps = spawnSync('ps', ['-axo', 'pid=,command='], { encoding: 'utf8' });
+    for (const line of ps.status === 0 ? ps.stdout.split('\n') : []) {
+        const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+        if (m && Number(m[1]) !== process.pid && m[2].includes(marker))
+            found.push(Number(m[1]));
+    }
+    return found;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function gone(pid, withinMs) {
     const deadline = Date.now() + withinMs;

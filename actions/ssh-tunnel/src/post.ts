@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { sshMessages } from './classify.js';
-import { processState, stopProcess, type StopResult } from './process.js';
+import { processesWith, processState, stopProcess, type StopResult } from './process.js';
 import { portClosed } from './readiness.js';
 import { parsePorts, STATE } from './state.js';
 
@@ -71,7 +71,17 @@ export async function post(): Promise<void> {
     else core.info(text);
     rows.push(['ssh process', text]);
   } else {
-    rows.push(['ssh process', 'never started']);
+    rows.push(['ssh process', 'no pid saved (main stopped before or while starting ssh)']);
+  }
+  // Any other ssh of ours (the jump hop's, or one main started but could not record): same marker.
+  if (dir && isOurDir(dir)) {
+    for (const stray of processesWith(dir).filter((p) => p !== pid)) {
+      const result = await stopProcess(stray, dir, GRACE_MS);
+      if (result.outcome === 'already-gone') continue;
+      const text = describeStop(stray, result).replace(/^ssh/, 'another ssh of this tunnel');
+      core.info(text);
+      rows.push(['ssh process', text]);
+    }
   }
 
   for (const p of ports) {

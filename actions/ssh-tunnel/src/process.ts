@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export type ProcessState = 'running' | 'zombie' | 'gone';
 
@@ -35,6 +35,34 @@ export function processCommand(pid: number): string | undefined {
   }
   const ps = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
   return ps.status === 0 ? ps.stdout.trim() : undefined;
+}
+
+/**
+ * Live processes whose command line contains `marker` (our private directory appears in every
+ * ssh we start, including the one ProxyJump starts for the jump hop), this process excluded.
+ */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  if (existsSync('/proc/self/cmdline')) {
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    } catch {
+      return [];
+    }
+    for (const entry of entries) {
+      const pid = Number(entry);
+      if (pid === process.pid || processState(pid) !== 'running') continue;
+      if (processCommand(pid)?.includes(marker)) found.push(pid);
+    }
+    return found;
+  }
+  const ps = spawnSync('ps', ['-axo', 'pid=,command='], { encoding: 'utf8' });
+  for (const line of ps.status === 0 ? ps.stdout.split('\n') : []) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m && Number(m[1]) !== process.pid && m[2].includes(marker)) found.push(Number(m[1]));
+  }
+  return found;
 }
 
 export type StopOutcome = 'terminated' | 'killed' | 'already-gone' | 'not-ours' | 'still-running';

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionResult } from '../../../packages/testing/src/index.js';
-import { processState } from '../src/process.js';
+import { processesWith, processState } from '../src/process.js';
 
 export const actionDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
@@ -42,6 +42,8 @@ export async function expectCleanedUp(state: Record<string, string>, ports: numb
   for (const port of ports) expect(await portAccepts(port)).toBe(false);
   const dir = state['private-dir'];
   expect(dir).toBeTruthy();
+  // No ssh of this tunnel at all (the jump hop's included): every one carries the private dir in its command line.
+  expect(processesWith(dir)).toEqual([]);
   expect(existsSync(dir)).toBe(false);
   expect(existsSync(join(dir, 'id'))).toBe(false);
 }

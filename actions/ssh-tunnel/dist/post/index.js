@@ -40625,6 +40625,37 @@ function processCommand(pid) {
     const ps = (0,external_node_child_process_namespaceObject.spawnSync)('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
     return ps.status === 0 ? ps.stdout.trim() : undefined;
 }
+/**
+ * Live processes whose command line contains `marker` (our private directory appears in every
+ * ssh we start, including the one ProxyJump starts for the jump hop), this process excluded.
+ */
+function processesWith(marker) {
+    const found = [];
+    if ((0,external_node_fs_namespaceObject.existsSync)('/proc/self/cmdline')) {
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)('/proc').filter((e) => /^\d+$/.test(e));
+        }
+        catch {
+            return [];
+        }
+        for (const entry of entries) {
+            const pid = Number(entry);
+            if (pid === process.pid || processState(pid) !== 'running')
+                continue;
+            if (processCommand(pid)?.includes(marker))
+                found.push(pid);
+        }
+        return found;
+    }
+    const ps = (0,external_node_child_process_namespaceObject.spawnSync)('ps', ['-axo', 'pid=,command='], { encoding: 'utf8' });
+    for (const line of ps.status === 0 ? ps.stdout.split('\n') : []) {
+        const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+        if (m && Number(m[1]) !== process.pid && m[2].includes(marker))
+            found.push(Number(m[1]));
+    }
+    return found;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function gone(pid, withinMs) {
     const deadline = Date.now() + withinMs;
@@ -41045,7 +41076,18 @@ async function post() {
         rows.push(['ssh process', text]);
     }
     else {
-        rows.push(['ssh process', 'never started']);
+        rows.push(['ssh process', 'no pid saved (main stopped before or while starting ssh)']);
+    }
+    // Any other ssh of ours (the jump hop's, or one main started but could not record): same marker.
+    if (dir && isOurDir(dir)) {
+        for (const stray of processesWith(dir).filter((p) => p !== pid)) {
+            const result = await stopProcess(stray, dir, GRACE_MS);
+            if (result.outcome === 'already-gone')
+                continue;
+            const text = describeStop(stray, result).replace(/^ssh/, 'another ssh of this tunnel');
+            info(text);
+            rows.push(['ssh process', text]);
+        }
     }
     for (const p of ports) {
         const closed = await waitClosed(p.bind, p.port, 2000);
