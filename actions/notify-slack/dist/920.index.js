@@ -49,10 +49,14 @@ async function callWebApi(token, apiUrl, method, body, options) {
             minTimeout: 500,
             maxTimeout: 10_000,
             randomize: true,
-            // p-retry reads this from the same options object; the SDK's type does not list it.
+            // p-retry reads this from the same options object (the SDK's type does not list it). Throwing here
+            // stops the retries: the SDK would otherwise retry any non-429 4xx (a wrong slack-api-url) as if transient.
             onFailedAttempt: (error) => {
+                const status = error.code === ErrorCode.HTTPError ? (error.statusCode ?? 0) : 0;
+                if (status >= 400 && status < 500 && status !== 429)
+                    throw error;
                 if (error.retriesLeft > 0)
-                    log(`Slack ${method} attempt failed (${error.message}); retrying (${error.retriesLeft} left).`);
+                    log(`Slack ${method} attempt failed (${describe(error)}); retrying (${error.retriesLeft} left).`);
             },
         },
     });
@@ -66,26 +70,27 @@ async function callWebApi(token, apiUrl, method, body, options) {
         return { ok: true, statusCode: statusCode ?? 200, ts: result.ts ?? '', channel: result.channel ?? '', attempts };
     }
     catch (error) {
-        const e = error;
-        let message;
-        if (e.code === ErrorCode.PlatformError)
-            message = `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
-        else if (e.code === ErrorCode.HTTPError)
-            message = `Slack answered HTTP ${e.statusCode ?? statusCode}`;
-        else if (e.code === ErrorCode.RequestError) {
-            const original = e.original;
-            message =
-                original?.name === 'TimeoutError' || original?.name === 'AbortError'
-                    ? `no answer within ${options.timeoutMs / 1000} s`
-                    : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
-        }
-        else if (/rate limit/i.test(e.message ?? ''))
-            message = 'rate limited by Slack (HTTP 429)';
-        else
-            message = e.message ?? String(error);
+        let message = describe(error);
         if (attempts > 1)
             message += `, after ${attempts} attempts`;
         return { ok: false, statusCode, error: message, attempts };
+    }
+    /** The SDK's error in one line, with Slack's code; the SDK never puts the token in its messages. */
+    function describe(error) {
+        const e = error;
+        if (e.code === ErrorCode.PlatformError)
+            return `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
+        if (e.code === ErrorCode.HTTPError)
+            return `Slack answered HTTP ${e.statusCode ?? statusCode}`;
+        if (e.code === ErrorCode.RequestError) {
+            const original = e.original;
+            return original?.name === 'TimeoutError' || original?.name === 'AbortError'
+                ? `no answer within ${options.timeoutMs / 1000} s`
+                : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
+        }
+        if (/rate limit/i.test(e.message ?? ''))
+            return 'rate limited by Slack (HTTP 429)';
+        return e.message ?? String(error);
     }
 }
 

@@ -48,9 +48,12 @@ export async function callWebApi(
       minTimeout: 500,
       maxTimeout: 10_000,
       randomize: true,
-      // p-retry reads this from the same options object; the SDK's type does not list it.
-      onFailedAttempt: (error: { message: string; retriesLeft: number }) => {
-        if (error.retriesLeft > 0) log(`Slack ${method} attempt failed (${error.message}); retrying (${error.retriesLeft} left).`);
+      // p-retry reads this from the same options object (the SDK's type does not list it). Throwing here
+      // stops the retries: the SDK would otherwise retry any non-429 4xx (a wrong slack-api-url) as if transient.
+      onFailedAttempt: (error: { message: string; retriesLeft: number; code?: string; statusCode?: number }) => {
+        const status = error.code === ErrorCode.HTTPError ? (error.statusCode ?? 0) : 0;
+        if (status >= 400 && status < 500 && status !== 429) throw error;
+        if (error.retriesLeft > 0) log(`Slack ${method} attempt failed (${describe(error)}); retrying (${error.retriesLeft} left).`);
       },
     } as never,
   });
@@ -63,19 +66,23 @@ export async function callWebApi(
     const result = (await client.apiCall(method, body)) as { ok?: boolean; ts?: string; channel?: string };
     return { ok: true, statusCode: statusCode ?? 200, ts: result.ts ?? '', channel: result.channel ?? '', attempts };
   } catch (error) {
-    const e = error as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
-    let message: string;
-    if (e.code === ErrorCode.PlatformError) message = `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
-    else if (e.code === ErrorCode.HTTPError) message = `Slack answered HTTP ${e.statusCode ?? statusCode}`;
-    else if (e.code === ErrorCode.RequestError) {
-      const original = e.original as { name?: string; message?: string; cause?: { code?: string } } | undefined;
-      message =
-        original?.name === 'TimeoutError' || original?.name === 'AbortError'
-          ? `no answer within ${options.timeoutMs / 1000} s`
-          : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
-    } else if (/rate limit/i.test(e.message ?? '')) message = 'rate limited by Slack (HTTP 429)';
-    else message = e.message ?? String(error);
+    let message = describe(error);
     if (attempts > 1) message += `, after ${attempts} attempts`;
     return { ok: false, statusCode, error: message, attempts };
+  }
+
+  /** The SDK's error in one line, with Slack's code; the SDK never puts the token in its messages. */
+  function describe(error: unknown): string {
+    const e = error as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
+    if (e.code === ErrorCode.PlatformError) return `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
+    if (e.code === ErrorCode.HTTPError) return `Slack answered HTTP ${e.statusCode ?? statusCode}`;
+    if (e.code === ErrorCode.RequestError) {
+      const original = e.original as { name?: string; message?: string; cause?: { code?: string } } | undefined;
+      return original?.name === 'TimeoutError' || original?.name === 'AbortError'
+        ? `no answer within ${options.timeoutMs / 1000} s`
+        : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
+    }
+    if (/rate limit/i.test(e.message ?? '')) return 'rate limited by Slack (HTTP 429)';
+    return e.message ?? String(error);
   }
 }
