@@ -40692,7 +40692,8 @@ const MARKER_NAMES = new Set(['.loaded', '.loading', MANIFEST_NAME]);
  * (`.loaded`, `.loading`, `manifest.json`, the configured marker, or any name starting with '.').
  */
 function classifyKey(relativeKey, markerName = '.loaded') {
-    if (relativeKey.endsWith('/') || relativeKey.endsWith('_$folder$'))
+    // '' is the batch prefix itself: the placeholder some tools write for the batch 'directory'.
+    if (relativeKey === '' || relativeKey.endsWith('/') || relativeKey.endsWith('_$folder$'))
         return 'placeholder';
     const name = relativeKey.slice(relativeKey.lastIndexOf('/') + 1);
     if (MARKER_NAMES.has(name) || name === markerName || name.startsWith('.'))

@@ -11,7 +11,8 @@ export type KeyKind = 'fragment' | 'placeholder' | 'marker' | 'root';
  * (`.loaded`, `.loading`, `manifest.json`, the configured marker, or any name starting with '.').
  */
 export function classifyKey(relativeKey: string, markerName = '.loaded'): KeyKind {
-  if (relativeKey.endsWith('/') || relativeKey.endsWith('_$folder$')) return 'placeholder';
+  // '' is the batch prefix itself: the placeholder some tools write for the batch 'directory'.
+  if (relativeKey === '' || relativeKey.endsWith('/') || relativeKey.endsWith('_$folder$')) return 'placeholder';
   const name = relativeKey.slice(relativeKey.lastIndexOf('/') + 1);
   if (MARKER_NAMES.has(name) || name === markerName || name.startsWith('.')) return 'marker';
   const slash = relativeKey.indexOf('/');

@@ -24,6 +24,7 @@ describe('classifyKey', () => {
   it.each([
     ['orders/part-0001.parquet', 'fragment'],
     ['orders/2024/11/part.csv', 'fragment'],
+    ['', 'placeholder'],
     ['orders/', 'placeholder'],
     ['orders/sub/', 'placeholder'],
     ['orders_$folder$', 'placeholder'],

@@ -57,6 +57,7 @@ suite('validate-batch against a real S3 API server (moto)', () => {
     await putAll([
       [`${B}orders/part-0001.parquet`, 'a'.repeat(100)],
       [`${B}orders/part-0002.parquet`, 'b'.repeat(50)],
+      [B, ''],
       [`${B}orders/`, ''],
       [`${B}orders/2024/`, ''],
       [`${B}customers/part-0001.parquet`, 'c'.repeat(10)],
