@@ -6,11 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeGitHub, type FakeGitHubApi } from '../../packages/testing/src/github/index.js';
 import { DEFAULT_REPOSITORY } from '../../packages/testing/src/harness.js';
-import { motoAvailable, startS3Server, type S3TestServer } from '../../packages/testing/src/s3-server.js';
+import type { S3TestServer } from '../../packages/testing/src/s3-server.js';
 import { startSlackServer, type SlackServer } from '../../packages/testing/src/slack-server.js';
 import type { DemoContext } from './context.js';
 import { describeBatch, refuseSecondLoad, runFragmentIngestion } from './fragment-chain.js';
 import { refuseProdWithoutQa, runPromotionChain } from './promotion-chain.js';
+import { findPythonWithMoto } from './python.js';
 import { sampleBatchId, seedSampleBatch } from './seed.js';
 import { StepRunner } from './steps.js';
 import { formatMs, Transcript, type StepRecord } from './transcript.js';
@@ -37,8 +38,8 @@ const ACTIONS = ['determine-environment', 'validate-batch', 'ssh-tunnel', 'dashb
 
 export const MOTO_MISSING =
   "moto's S3 server is not installed, and the demo's S3 is moto on loopback. Install it with\n" +
-  '    python3 -m pip install "moto[server]"      (or, on Debian/Ubuntu: sudo apt-get install python3-moto python3-flask)\n' +
-  'then run pnpm demo again.';
+  '    python3 -m pip install "moto[server]"\n' +
+  'then run pnpm demo again (PYTHON=/path/to/python3 pnpm demo picks the interpreter that has it).';
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const started = Date.now();
@@ -46,11 +47,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   t.line(t.paint('pipeline-actions demo: fragment ingestion and build → QA → production, every action run from its bundled dist', 'bold'));
   t.line(t.paint('as the runner runs it, against loopback S3, GitHub and Slack servers. No credentials, no network.', 'dim'));
 
-  if (!motoAvailable()) {
+  const search = findPythonWithMoto();
+  if (!search.python) {
     t.line();
-    t.step({ name: 'start the loopback S3 server', outcome: 'fail', note: MOTO_MISSING });
+    t.step({ name: 'start the loopback S3 server', outcome: 'fail', note: `${MOTO_MISSING}\n(tried: ${search.tried.join(', ')})` });
     return finish(t, started);
   }
+  // s3-server.ts reads PYTHON when it is first imported, hence the late import.
+  process.env.PYTHON = search.python;
+  const { startS3Server } = await import('../../packages/testing/src/s3-server.js');
 
   const workDir = mkdtempSync(join(tmpdir(), 'pipeline-demo-'));
   let s3: S3TestServer | undefined;
