@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadContracts } from '../../workflow-checks/action-contracts.js';
+import { checkWorkflowText, formatFinding } from '../../workflow-checks/check.js';
 import { main } from '../cli.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -75,6 +77,14 @@ describe('copy-workflow', () => {
     expect(result.out).toContain(`Pinned ${pinned.length} reference(s) to acme/pipeline-actions@${sha['v1.10.0']} # v1.10.0`);
     const secrets = result.out.split('Secrets this workflow needs')[1].split('\nVariables')[0];
     expect(secrets.match(/^ {2}\S+$/gm)).toEqual(['  BASTION_SSH_KEY', '  DB_PASSWORD', '  REDCAP_API_TOKEN', '  SLACK_WEBHOOK_URL']);
+  });
+
+  test('the pinned copy still passes every workflow check', async () => {
+    const repo = target('pin-checked');
+    expect(run('fragment-ingestion', '--to', repo, '--owner', 'acme', '--source', source).code).toBe(0);
+    const file = path.join(repo, '.github', 'workflows', 'fragment-ingestion.yml');
+    const findings = await checkWorkflowText(readFileSync(file, 'utf8'), file, loadContracts(repoRoot), { reference: true });
+    expect(findings.map(formatFinding).join('\n')).toBe('');
   });
 
   test('--ref pins to that release and --sha to that commit', () => {
