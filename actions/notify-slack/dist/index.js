@@ -41176,7 +41176,8 @@ function message_link(url, label) {
  */
 function buildMessage(spec, info) {
     const look = statusLook(spec.status);
-    const title = spec.title.trim() || defaultTitle(spec.status, info.workflow);
+    // A header is one line: newlines and runs of spaces in a title become one space.
+    const title = (spec.title.trim() || defaultTitle(spec.status, info.workflow)).replace(/\s+/g, ' ');
     const mention = spec.mention.trim();
     const blocks = [
         { type: 'header', text: { type: 'plain_text', text: safeText(`${look.emoji} ${title}`, LIMITS.header), emoji: true } },

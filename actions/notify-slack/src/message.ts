@@ -37,7 +37,8 @@ function link(url: string, label: string): string {
  */
 export function buildMessage(spec: MessageSpec, info: RunInfo): Payload {
   const look = statusLook(spec.status);
-  const title = spec.title.trim() || defaultTitle(spec.status, info.workflow);
+  // A header is one line: newlines and runs of spaces in a title become one space.
+  const title = (spec.title.trim() || defaultTitle(spec.status, info.workflow)).replace(/\s+/g, ' ');
   const mention = spec.mention.trim();
   const blocks: Payload[] = [
     { type: 'header', text: { type: 'plain_text', text: safeText(`${look.emoji} ${title}`, LIMITS.header), emoji: true } },

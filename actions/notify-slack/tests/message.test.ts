@@ -87,6 +87,10 @@ describe('buildMessage', () => {
     });
   });
 
+  it('keeps the header on one line', () => {
+    expect(build(spec({ title: 'Line one\n  line two' })).blocks[0].text?.text).toBe('✅ Line one line two');
+  });
+
   it('escapes every value but keeps the mention as a control sequence', () => {
     const msg = build(
       spec({
