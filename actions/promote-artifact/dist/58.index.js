@@ -59,13 +59,16 @@ function classifyS3Error(error) {
     return 'other';
 }
 
+// EXTERNAL MODULE: ./src/memory.ts + 2 modules
+var memory = __webpack_require__(96041);
 ;// CONCATENATED MODULE: ./src/s3-store.ts
 
 
 
 
-/** 8 MiB parts, 4 in flight: about 32 MiB of buffers whatever the artifact size. */
-const PART_SIZE = 8 * 1024 * 1024;
+
+/** 5 MiB parts (the S3 minimum), 4 in flight: about 20 MiB of part buffers whatever the artifact size. */
+const PART_SIZE = 5 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 function s3Client(options, endpoint) {
     return createS3Client({ region: options.region, endpoint: options.endpoint || endpoint || undefined, forcePathStyle: options.forcePathStyle });
@@ -126,7 +129,7 @@ async function downloadToFile(client, bucket, key, file) {
             return 'missing';
         throw s3Failure(error, `Downloading s3://${bucket}/${key}`, bucket);
     }
-    await (0,promises_.pipeline)(body, (0,external_node_fs_.createWriteStream)(file, { highWaterMark: 1 << 20 }));
+    await (0,promises_.pipeline)(body, (0,memory/* gcTap */.A)(), (0,external_node_fs_.createWriteStream)(file, { highWaterMark: 1 << 18 }));
     return 'ok';
 }
 

@@ -33792,6 +33792,68 @@ module.exports = {
 
 /***/ }),
 
+/***/ 96041:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ gcNudge),
+  A: () => (/* binding */ gcTap)
+});
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+
+
+
+let gc = null;
+function collector() {
+    if (gc === null) {
+        try {
+            (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+            gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        }
+        catch {
+            gc = undefined;
+        }
+    }
+    return gc;
+}
+/**
+ * Streaming a gigabyte churns through short-lived buffers that V8 counts as external memory and
+ * collects only after tens of megabytes pile up; a full collection every `everyBytes` keeps the
+ * peak resident size near the working set (a few ms each on this small heap).
+ */
+function gcNudge(everyBytes = 48 * 1024 * 1024) {
+    let since = 0;
+    return (bytes) => {
+        since += bytes;
+        if (since >= everyBytes) {
+            since = 0;
+            collector()?.();
+        }
+    };
+}
+/** A pass-through that nudges the collector as bytes flow. */
+function gcTap() {
+    const nudge = gcNudge();
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            nudge(chunk.length);
+            done(null, chunk);
+        },
+    });
+}
+
+
+/***/ }),
+
 /***/ 51863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -51977,7 +52039,10 @@ var promises_ = __nccwpck_require__(46466);
 var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/tar-stream@3.2.2_bare-buffer@3.7.3/node_modules/tar-stream/index.js
 var tar_stream = __nccwpck_require__(90617);
+// EXTERNAL MODULE: ./src/memory.ts + 2 modules
+var memory = __nccwpck_require__(96041);
 ;// CONCATENATED MODULE: ./src/extract.ts
+
 
 
 
@@ -51987,9 +52052,11 @@ var tar_stream = __nccwpck_require__(90617);
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 })) {
+    const nudge = (0,memory/* gcNudge */.m)();
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 18 })) {
         hash.update(chunk);
         size += chunk.length;
+        nudge(chunk.length);
     }
     return { sha256: hash.digest('hex'), size };
 }
@@ -52035,7 +52102,7 @@ async function extractTarGz(archive, destination) {
                 next(err);
             });
         });
-        await (0,promises_.pipeline)((0,external_node_fs_.createReadStream)(archive, { highWaterMark: 1 << 20 }), (0,external_node_zlib_.createGunzip)(), extract);
+        await (0,promises_.pipeline)((0,external_node_fs_.createReadStream)(archive, { highWaterMark: 1 << 18 }), (0,external_node_zlib_.createGunzip)(), (0,memory/* gcTap */.A)(), extract);
         await external_node_fs_.promises.mkdir(dest, { recursive: true });
         for (const name of await external_node_fs_.promises.readdir(staging)) {
             const to = (0,external_node_path_.join)(dest, name);
@@ -56109,6 +56176,7 @@ function glob_hashFiles(patterns_1) {
 
 
 
+
 /** Fixed so the same inputs give the same bytes on any machine, at any time. */
 const FIXED_MTIME = new Date(0);
 /**
@@ -56142,10 +56210,12 @@ async function packTarGz(entries, sink, level = 6) {
     const pack = tar_stream.pack();
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
+    const nudge = (0,memory/* gcNudge */.m)();
     const tap = new external_node_stream_.Transform({
         transform(chunk, _enc, done) {
             hash.update(chunk);
             size += chunk.length;
+            nudge(chunk.length);
             done(null, chunk);
         },
     });
@@ -56171,7 +56241,7 @@ async function packTarGz(entries, sink, level = 6) {
             }
             await new Promise((resolve, reject) => {
                 const target = pack.entry(header, (err) => (err ? reject(new Error(`Packing ${entry.source} failed: ${err.message}`)) : resolve()));
-                const source = (0,external_node_fs_.createReadStream)(entry.source, { highWaterMark: 1 << 20 });
+                const source = (0,external_node_fs_.createReadStream)(entry.source, { highWaterMark: 1 << 18 });
                 source.on('error', (err) => {
                     target.destroy(err);
                     reject(err);
@@ -56209,7 +56279,7 @@ function teeWritable(targets) {
         t.end(() => resolve());
     });
     return new external_node_stream_.Writable({
-        highWaterMark: 1 << 20,
+        highWaterMark: 1 << 18,
         write(chunk, _enc, done) {
             Promise.all(targets.map((t) => write(t, chunk))).then(() => done(), done);
         },
@@ -56291,13 +56361,13 @@ async function publish(deps) {
         };
     }
     log.info(`Packing ${entries.length} entries into ${name} ...`);
-    const targets = [(0,external_node_fs_.createWriteStream)(file, { highWaterMark: 1 << 20 })];
+    const targets = [(0,external_node_fs_.createWriteStream)(file, { highWaterMark: 1 << 18 })];
     let s3Upload = Promise.resolve();
     let client;
     const s3 = useS3 ? await __nccwpck_require__.e(/* import() */ 58).then(__nccwpck_require__.bind(__nccwpck_require__, 68058)) : undefined;
     if (s3) {
         client = await s3.s3Client(inputs.s3);
-        const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
+        const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 18 });
         targets.push(body);
         s3Upload = s3.uploadStream(client, inputs.s3.bucket, key, body, 'application/gzip').catch((error) => {
             body.destroy(error);

@@ -41,16 +41,25 @@ export async function verifyChain(octokit: Octokit, repo: Repo, stages: string[]
   }
   const record = parseRecord(buildTag.message);
   if (!record) {
-    throw new UserError(`Tag ${buildTagName} carries no release record (it is not an annotated tag made by mode: publish); republish the version.`);
+    throw new UserError(
+      `Tag ${buildTagName} carries no release record (it is not an annotated tag made by mode: publish); republish the version.`,
+    );
   }
   if (record.version !== version) {
-    throw new UserError(`Tag ${buildTagName} holds the record of version ${record.version}, not ${version}; the tag was not made by mode: publish.`);
+    throw new UserError(
+      `Tag ${buildTagName} holds the record of version ${record.version}, not ${version}; the tag was not made by mode: publish.`,
+    );
   }
   return { commit: buildTag.commit, record, buildTag, previousTag };
 }
 
 /** Versions that carry a `{stage}-` tag, newest first (version timestamp, then tag date). */
-export async function stageVersions(octokit: Octokit, repo: Repo, stage: string, pattern: RegExp): Promise<(StagedVersion & { sha: string; type: string })[]> {
+export async function stageVersions(
+  octokit: Octokit,
+  repo: Repo,
+  stage: string,
+  pattern: RegExp,
+): Promise<(StagedVersion & { sha: string; type: string })[]> {
   const tags = (await listStageTags(octokit, repo, stage)).filter((t) => pattern.test(t.version));
   const staged = tags.map((t) => ({ version: t.version, tag: t.tag, sha: t.sha, type: t.type, tagDate: undefined as string | undefined }));
   if (needsTagDates(staged)) {

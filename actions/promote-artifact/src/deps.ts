@@ -41,7 +41,14 @@ export interface Outcome {
   stage: string;
 }
 
-export function outcomeFromRecord(mode: Inputs['mode'], stage: string, record: ReleaseRecord | undefined, version: string, tag: string, commit: string): Outcome {
+export function outcomeFromRecord(
+  mode: Inputs['mode'],
+  stage: string,
+  record: ReleaseRecord | undefined,
+  version: string,
+  tag: string,
+  commit: string,
+): Outcome {
   return {
     mode,
     stage,

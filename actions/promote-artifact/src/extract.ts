@@ -4,13 +4,16 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
+import { gcNudge, gcTap } from './memory.js';
 
 export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  const nudge = gcNudge();
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 })) {
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
+    nudge((chunk as Buffer).length);
   }
   return { sha256: hash.digest('hex'), size };
 }
@@ -60,7 +63,7 @@ export async function extractTarGz(archive: string, destination: string): Promis
         },
       );
     });
-    await pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), createGunzip(), extract);
+    await pipeline(createReadStream(archive, { highWaterMark: 1 << 18 }), createGunzip(), gcTap(), extract);
     await fs.mkdir(dest, { recursive: true });
     for (const name of await fs.readdir(staging)) {
       const to = join(dest, name);

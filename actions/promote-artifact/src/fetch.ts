@@ -56,7 +56,11 @@ async function download(deps: Deps, record: ReleaseRecord, workDir: string): Pro
         reasons.push(`the GitHub download failed`);
       }
     } else {
-      reasons.push(found.state === 'expired' ? `GitHub artifact ${found.id} of run ${record.run_id} has expired` : `run ${record.run_id} no longer has the GitHub artifact`);
+      reasons.push(
+        found.state === 'expired'
+          ? `GitHub artifact ${found.id} of run ${record.run_id} has expired`
+          : `run ${record.run_id} no longer has the GitHub artifact`,
+      );
       if (record.s3_uri) log.info(`${reasons[0]}; using the S3 copy ${record.s3_uri}.`);
     }
   }

@@ -24,13 +24,18 @@ export async function uploadGitHubArtifact(file: string, retentionDays: number |
   const client = new DefaultArtifactClient();
   let result: { id?: number };
   try {
-    result = await client.uploadArtifact(basename(file), [file], dirname(file), { skipArchive: true, ...(retentionDays ? { retentionDays } : {}) });
+    result = await client.uploadArtifact(basename(file), [file], dirname(file), {
+      skipArchive: true,
+      ...(retentionDays ? { retentionDays } : {}),
+    });
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (/already exists/i.test(message)) {
-      throw new UserError(`An artifact named ${basename(file)} already exists in this workflow run: each version is published once (a re-run attempt needs a new version).`);
+      throw new UserError(
+        `An artifact named ${basename(file)} already exists in this workflow run: each version is published once (a re-run attempt needs a new version).`,
+      );
     }
-    throw new Error(`Uploading the GitHub artifact ${basename(file)} failed: ${message}`);
+    throw new Error(`Uploading the GitHub artifact ${basename(file)} failed: ${message}`, { cause: error });
   }
   if (!result.id) throw new Error(`Uploading the GitHub artifact ${basename(file)} returned no artifact id.`);
   const days = retentionDays ?? (Number(process.env.GITHUB_RETENTION_DAYS) || 90);
@@ -40,7 +45,13 @@ export async function uploadGitHubArtifact(file: string, retentionDays: number |
 export type GitHubArtifactState = { state: 'available'; id: number } | { state: 'expired' | 'absent'; id?: number };
 
 /** Looks the artifact up in the run that built it. */
-export async function findGitHubArtifact(octokit: Octokit, repo: Repo, runId: string, name: string, id: number | null): Promise<GitHubArtifactState> {
+export async function findGitHubArtifact(
+  octokit: Octokit,
+  repo: Repo,
+  runId: string,
+  name: string,
+  id: number | null,
+): Promise<GitHubArtifactState> {
   let artifacts: { id: number; name: string; expired: boolean }[];
   try {
     const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: Number(runId), name, per_page: 100 });
@@ -55,7 +66,14 @@ export async function findGitHubArtifact(octokit: Octokit, repo: Repo, runId: st
 }
 
 /** Downloads the raw tarball of another run's artifact (findBy) into `dir`; returns the file path. */
-export async function downloadGitHubArtifact(id: number, token: string, repo: Repo, runId: string, dir: string, expectedSha256: string): Promise<string> {
+export async function downloadGitHubArtifact(
+  id: number,
+  token: string,
+  repo: Repo,
+  runId: string,
+  dir: string,
+  expectedSha256: string,
+): Promise<string> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   await fs.mkdir(dir, { recursive: true });
@@ -69,7 +87,7 @@ export async function downloadGitHubArtifact(id: number, token: string, repo: Re
   } catch (error) {
     const status = httpStatus(error);
     if (status === 403) throw apiError(error, `Downloading artifact ${id}`, 'actions: read');
-    throw new Error(`Downloading GitHub artifact ${id} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(`Downloading GitHub artifact ${id} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
   const files = await fs.readdir(dir);
   if (files.length !== 1) throw new Error(`Downloading GitHub artifact ${id} gave ${files.length} files, expected the one tarball.`);

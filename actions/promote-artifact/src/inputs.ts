@@ -72,19 +72,33 @@ export function getInputs(get?: InputGetter): Inputs {
   else if (stage !== '' && !stages.includes(stage)) {
     r.fail('stage', `'${stage}' is not one of the stages: ${stages.join(', ')} (set 'stages' to change the order).`);
   } else if (mode === 'mark' && stage === stages[0]) {
-    r.fail('stage', `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`);
+    r.fail(
+      'stage',
+      `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`,
+    );
   }
 
   const pathText = r.raw('path');
-  const patterns = mode === 'publish' ? pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')) : [];
-  if (mode === 'publish' && patterns.length === 0) r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
-  const destinations = pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const patterns =
+    mode === 'publish'
+      ? pathText
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !l.startsWith('#'))
+      : [];
+  if (mode === 'publish' && patterns.length === 0)
+    r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
+  const destinations = pathText
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (mode === 'fetch' && destinations.length > 1) r.fail('path', 'for fetch is one destination directory, not a list.');
   const destination = mode === 'fetch' ? (destinations[0] ?? 'artifact') : '';
 
   const store = r.enumeration<Store>('store', ['github', 's3', 'both'], { default: 'github' });
   const bucket = r.string('bucket');
-  if (mode === 'publish' && store !== 'github' && bucket === '') r.fail('bucket', `is required with store: ${store}: expected the S3 bucket name.`);
+  if (mode === 'publish' && store !== 'github' && bucket === '')
+    r.fail('bucket', `is required with store: ${store}: expected the S3 bucket name.`);
   let prefix = r.raw('s3-prefix');
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
   prefix = prefix.replace(/^\/+/, '');
@@ -96,7 +110,8 @@ export function getInputs(get?: InputGetter): Inputs {
     endpoint: r.string('s3-endpoint'),
     forcePathStyle: r.boolean('s3-force-path-style'),
   };
-  if (s3.endpoint !== '' && !/^https?:\/\//.test(s3.endpoint)) r.fail('s3-endpoint', `'${s3.endpoint}' is not a URL: expected http(s)://host[:port].`);
+  if (s3.endpoint !== '' && !/^https?:\/\//.test(s3.endpoint))
+    r.fail('s3-endpoint', `'${s3.endpoint}' is not a URL: expected http(s)://host[:port].`);
 
   const retention = r.raw('retention-days');
   const retentionDays = retention === '' ? undefined : r.integer('retention-days', { min: 1, max: 90 });

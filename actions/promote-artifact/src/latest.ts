@@ -11,7 +11,9 @@ export async function latest(deps: Deps): Promise<Outcome> {
   const versions = await stageVersions(octokit, repo, stage, inputs.versionPattern);
   const newest = versions[0];
   if (!newest) {
-    throw new UserError(`No version carries a ${stage}- tag yet (matching ${inputs.versionPattern.source}): nothing has been ${stage === inputs.stages[0] ? 'published' : `promoted to ${stage}`}.`);
+    throw new UserError(
+      `No version carries a ${stage}- tag yet (matching ${inputs.versionPattern.source}): nothing has been ${stage === inputs.stages[0] ? 'published' : `promoted to ${stage}`}.`,
+    );
   }
   const [stageInfo, buildInfo] = await Promise.all([
     getTag(octokit, repo, newest.tag),

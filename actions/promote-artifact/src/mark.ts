@@ -26,7 +26,9 @@ export async function mark(deps: Deps): Promise<Outcome> {
     '',
   ].join('\n');
   const result = await createAnnotatedTag(octokit, repo, tag, message, chain.commit);
-  outcome.actions.push(result.created ? `created tag ${tag} on ${chain.commit.slice(0, 7)}` : `tag ${tag} already on ${chain.commit.slice(0, 7)} (re-run)`);
+  outcome.actions.push(
+    result.created ? `created tag ${tag} on ${chain.commit.slice(0, 7)}` : `tag ${tag} already on ${chain.commit.slice(0, 7)} (re-run)`,
+  );
 
   const last = inputs.stages[inputs.stages.length - 1];
   if (stage === last && inputs.release) {

@@ -5,6 +5,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tar from 'tar-stream';
+import { gcNudge } from './memory.js';
 
 /** One thing to pack: its path inside the archive and on disk. */
 export interface PackEntry {
@@ -53,10 +54,12 @@ export async function packTarGz(entries: PackEntry[], sink: Writable, level = 6)
   const pack = tar.pack();
   const hash = createHash('sha256');
   let size = 0;
+  const nudge = gcNudge();
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       size += chunk.length;
+      nudge(chunk.length);
       done(null, chunk);
     },
   });
@@ -82,7 +85,7 @@ export async function packTarGz(entries: PackEntry[], sink: Writable, level = 6)
       }
       await new Promise<void>((resolve, reject) => {
         const target = pack.entry(header, (err) => (err ? reject(new Error(`Packing ${entry.source} failed: ${err.message}`)) : resolve()));
-        const source = createReadStream(entry.source, { highWaterMark: 1 << 20 });
+        const source = createReadStream(entry.source, { highWaterMark: 1 << 18 });
         source.on('error', (err) => {
           target.destroy(err);
           reject(err);
@@ -122,7 +125,7 @@ export function teeWritable(targets: Writable[]): Writable {
       t.end(() => resolve());
     });
   return new Writable({
-    highWaterMark: 1 << 20,
+    highWaterMark: 1 << 18,
     write(chunk: Buffer, _enc, done) {
       Promise.all(targets.map((t) => write(t, chunk))).then(() => done(), done);
     },

@@ -15,10 +15,13 @@ import { artifactName, computeVersion, stageTag } from './version.js';
 export async function publish(deps: Deps): Promise<Outcome> {
   const { inputs, ctx, octokit, repo, log } = deps;
   const now = deps.now();
-  if (!/^[0-9a-f]{40}$/.test(ctx.sha)) throw new UserError(`GITHUB_SHA '${ctx.sha}' is not a commit sha; publish must run in a workflow job.`);
+  if (!/^[0-9a-f]{40}$/.test(ctx.sha))
+    throw new UserError(`GITHUB_SHA '${ctx.sha}' is not a commit sha; publish must run in a workflow job.`);
   const version = inputs.version || computeVersion(ctx.sha, now);
   if (!inputs.versionPattern.test(version)) {
-    throw new UserError(`The computed version ${version} does not match version-pattern ${inputs.versionPattern.source}; set 'version' explicitly.`);
+    throw new UserError(
+      `The computed version ${version} does not match version-pattern ${inputs.versionPattern.source}; set 'version' explicitly.`,
+    );
   }
   const first = inputs.stages[0];
   const tag = stageTag(first, version);
@@ -33,11 +36,17 @@ export async function publish(deps: Deps): Promise<Outcome> {
     );
   }
 
-  const globber = await glob.create(inputs.patterns.join('\n'), { matchDirectories: true, implicitDescendants: true, followSymbolicLinks: true });
+  const globber = await glob.create(inputs.patterns.join('\n'), {
+    matchDirectories: true,
+    implicitDescendants: true,
+    followSymbolicLinks: true,
+  });
   const matched = await globber.glob();
   const entries = await collectEntries(matched, ctx.workspace);
   if (!entries.some((e) => e.type === 'file')) {
-    throw new UserError(`Input 'path': ${inputs.patterns.map((p) => `'${p}'`).join(', ')} matched no files in ${ctx.workspace}: expected files, directories or globs to pack.`);
+    throw new UserError(
+      `Input 'path': ${inputs.patterns.map((p) => `'${p}'`).join(', ')} matched no files in ${ctx.workspace}: expected files, directories or globs to pack.`,
+    );
   }
 
   const workDir = await fs.mkdtemp(join(deps.tempDir, 'promote-artifact-'));
@@ -70,13 +79,13 @@ export async function publish(deps: Deps): Promise<Outcome> {
   }
 
   log.info(`Packing ${entries.length} entries into ${name} ...`);
-  const targets: Writable[] = [createWriteStream(file, { highWaterMark: 1 << 20 })];
+  const targets: Writable[] = [createWriteStream(file, { highWaterMark: 1 << 18 })];
   let s3Upload: Promise<void> = Promise.resolve();
   let client: Awaited<ReturnType<typeof import('./s3-store.js').s3Client>> | undefined;
   const s3 = useS3 ? await import('./s3-store.js') : undefined;
   if (s3) {
     client = await s3.s3Client(inputs.s3);
-    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    const body = new PassThrough({ highWaterMark: 1 << 18 });
     targets.push(body);
     s3Upload = s3.uploadStream(client, inputs.s3.bucket, key, body, 'application/gzip').catch((error: unknown) => {
       body.destroy(error as Error);
@@ -102,7 +111,8 @@ export async function publish(deps: Deps): Promise<Outcome> {
     outcome.actions.push(`uploaded GitHub artifact ${name} (id ${uploaded.id}, expires ${uploaded.expiresAt.slice(0, 10)})`);
     // Guard against a changed file between packing and upload.
     const check = await sha256File(file);
-    if (check.sha256 !== packed.sha256) throw new Error(`The tarball changed on disk during upload (sha256 ${check.sha256}, packed ${packed.sha256}).`);
+    if (check.sha256 !== packed.sha256)
+      throw new Error(`The tarball changed on disk during upload (sha256 ${check.sha256}, packed ${packed.sha256}).`);
   }
 
   const record: ReleaseRecord = {

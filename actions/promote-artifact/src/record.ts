@@ -33,7 +33,8 @@ export function parseRecord(message: string): ReleaseRecord | undefined {
   if (start < 0 || end < start) return undefined;
   try {
     const parsed = JSON.parse(message.slice(start, end + 1)) as Partial<ReleaseRecord>;
-    if (typeof parsed.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.sha256) || typeof parsed.artifact_name !== 'string') return undefined;
+    if (typeof parsed.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.sha256) || typeof parsed.artifact_name !== 'string')
+      return undefined;
     return parsed as ReleaseRecord;
   } catch {
     return undefined;

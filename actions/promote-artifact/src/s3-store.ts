@@ -5,13 +5,18 @@ import { UserError } from '@pipeline-actions/kit';
 import { classifyS3Error, createS3Client } from '@pipeline-actions/kit/s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Options } from './inputs.js';
+import { gcTap } from './memory.js';
 
-/** 8 MiB parts, 4 in flight: about 32 MiB of buffers whatever the artifact size. */
-const PART_SIZE = 8 * 1024 * 1024;
+/** 5 MiB parts (the S3 minimum), 4 in flight: about 20 MiB of part buffers whatever the artifact size. */
+const PART_SIZE = 5 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
 export function s3Client(options: S3Options, endpoint?: string): Promise<S3Client> {
-  return createS3Client({ region: options.region, endpoint: options.endpoint || endpoint || undefined, forcePathStyle: options.forcePathStyle });
+  return createS3Client({
+    region: options.region,
+    endpoint: options.endpoint || endpoint || undefined,
+    forcePathStyle: options.forcePathStyle,
+  });
 }
 
 export function s3Key(options: S3Options, service: string, name: string): string {
@@ -25,7 +30,9 @@ export function s3Failure(error: unknown, doing: string, bucket: string): Error 
     case 'no-such-bucket':
       return new UserError(`${doing} failed: bucket '${bucket}' does not exist (check 'bucket' and 'aws-region').`);
     case 'access-denied':
-      return new UserError(`${doing} failed: access to bucket '${bucket}' was denied (${detail}); the role needs s3:PutObject and s3:GetObject on it.`);
+      return new UserError(
+        `${doing} failed: access to bucket '${bucket}' was denied (${detail}); the role needs s3:PutObject and s3:GetObject on it.`,
+      );
     case 'network':
       return new UserError(`${doing} failed: the S3 endpoint could not be reached (${detail}); check 's3-endpoint' and the network.`);
     default:
@@ -70,6 +77,6 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
     if (classifyS3Error(error) === 'no-such-key') return 'missing';
     throw s3Failure(error, `Downloading s3://${bucket}/${key}`, bucket);
   }
-  await pipeline(body, createWriteStream(file, { highWaterMark: 1 << 20 }));
+  await pipeline(body, gcTap(), createWriteStream(file, { highWaterMark: 1 << 18 }));
   return 'ok';
 }

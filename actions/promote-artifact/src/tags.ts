@@ -23,10 +23,14 @@ export function apiError(error: unknown, doing: string, permission: 'contents: w
   const status = httpStatus(error);
   const message = (error as { message?: string })?.message ?? String(error);
   if (status === 403 || status === 401) {
-    return new UserError(`${doing} was refused (${status} ${message}): the token needs 'permissions: ${permission}' in the workflow (and the repository must allow it).`);
+    return new UserError(
+      `${doing} was refused (${status} ${message}): the token needs 'permissions: ${permission}' in the workflow (and the repository must allow it).`,
+    );
   }
   if (status === 404 && permission !== 'contents: read') {
-    return new UserError(`${doing} failed with 404 (${message}): check the repository and that the token has 'permissions: ${permission}'.`);
+    return new UserError(
+      `${doing} failed with 404 (${message}): check the repository and that the token has 'permissions: ${permission}'.`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -59,7 +63,13 @@ export type CreateTagResult = { created: true; info: TagInfo } | { created: fals
  * Creates an annotated tag on `commit`. An existing tag on the same commit is success (a re-run);
  * on another commit it is a conflict and nothing is changed.
  */
-export async function createAnnotatedTag(octokit: Octokit, repo: Repo, tag: string, message: string, commit: string): Promise<CreateTagResult> {
+export async function createAnnotatedTag(
+  octokit: Octokit,
+  repo: Repo,
+  tag: string,
+  message: string,
+  commit: string,
+): Promise<CreateTagResult> {
   const existing = await getTag(octokit, repo, tag);
   if (existing) return sameCommitOrConflict(existing, commit);
   let tagSha: string;
@@ -91,7 +101,11 @@ function sameCommitOrConflict(existing: TagInfo, commit: string): CreateTagResul
 }
 
 /** Every `{stage}-*` tag, with the version after the prefix. */
-export async function listStageTags(octokit: Octokit, repo: Repo, stage: string): Promise<{ tag: string; version: string; sha: string; type: string }[]> {
+export async function listStageTags(
+  octokit: Octokit,
+  repo: Repo,
+  stage: string,
+): Promise<{ tag: string; version: string; sha: string; type: string }[]> {
   try {
     const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { ...repo, ref: `tags/${stage}-`, per_page: 100 });
     return refs.map((r) => {
@@ -113,7 +127,13 @@ export async function tagDate(octokit: Octokit, repo: Repo, ref: { sha: string; 
 }
 
 /** Finds the Release for `tag` or creates it; re-runs find the first one. */
-export async function ensureRelease(octokit: Octokit, repo: Repo, tag: string, name: string, body: string): Promise<{ url: string; created: boolean }> {
+export async function ensureRelease(
+  octokit: Octokit,
+  repo: Repo,
+  tag: string,
+  name: string,
+  body: string,
+): Promise<{ url: string; created: boolean }> {
   try {
     const { data } = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
     return { url: data.html_url, created: false };

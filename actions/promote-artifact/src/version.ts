@@ -11,7 +11,14 @@ export function versionTimestamp(version: string): number | undefined {
   const m = /(?:^|[^0-9])(\d{8})-(\d{6})(?:$|[^0-9])/.exec(version);
   if (!m) return undefined;
   const [d, t] = [m[1], m[2]];
-  const ms = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)), Number(t.slice(0, 2)), Number(t.slice(2, 4)), Number(t.slice(4, 6)));
+  const ms = Date.UTC(
+    Number(d.slice(0, 4)),
+    Number(d.slice(4, 6)) - 1,
+    Number(d.slice(6, 8)),
+    Number(t.slice(0, 2)),
+    Number(t.slice(2, 4)),
+    Number(t.slice(4, 6)),
+  );
   return Number.isNaN(ms) ? undefined : ms;
 }
 

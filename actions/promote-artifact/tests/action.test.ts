@@ -4,7 +4,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_REPOSITORY, runAction, startFakeGitHub, startS3Server, type ActionResult, type FakeGitHubApi, type S3TestServer } from '../../../packages/testing/src/index.js';
+import {
+  DEFAULT_REPOSITORY,
+  runAction,
+  startFakeGitHub,
+  startS3Server,
+  type ActionResult,
+  type FakeGitHubApi,
+  type S3TestServer,
+} from '../../../packages/testing/src/index.js';
 
 const ACTION = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = DEFAULT_REPOSITORY;
@@ -73,7 +81,10 @@ function step({ inputs, sha = SHA_A, runId = 5000, runnerDir, token = 'ghs_write
 }
 
 function ok(result: ActionResult): ActionResult {
-  if (result.exitCode !== 0) throw new Error(`action failed (${result.exitCode}): ${result.errors.join(' | ')}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      `action failed (${result.exitCode}): ${result.errors.join(' | ')}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+    );
   // @actions/artifact debug-logs the results service's answer right after masking its SAS signature:
   // the runner hides masked values in every line, the harness reports them. Our own lines must be clean.
   const visible = `${result.stdout
@@ -90,7 +101,8 @@ function failed(result: ActionResult): string {
   return result.errors.join('\n');
 }
 
-const tagNames = () => [...gh.git.repo(REPO).refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
+const tagNames = () =>
+  [...gh.git.repo(REPO).refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
 const tagCommit = (tag: string) => gh.git.peel(REPO, gh.git.repo(REPO).refs.get(`refs/tags/${tag}`) ?? '');
 const tagMessage = (tag: string) => gh.git.repo(REPO).tags.get(gh.git.repo(REPO).refs.get(`refs/tags/${tag}`) ?? '')?.message ?? '';
 
@@ -98,7 +110,13 @@ const tagMessage = (tag: string) => gh.git.repo(REPO).tags.get(gh.git.repo(REPO)
 function seedTag(tag: string, commit: string, message = `${tag}\n`): void {
   const r = gh.git.repo(REPO);
   const sha = `${Buffer.from(tag).toString('hex').padEnd(40, '0').slice(0, 40)}`;
-  r.tags.set(sha, { sha, tag, message, tagger: { name: 'x', email: 'x@example.com', date: new Date().toISOString() }, object: { sha: commit, type: 'commit' } });
+  r.tags.set(sha, {
+    sha,
+    tag,
+    message,
+    tagger: { name: 'x', email: 'x@example.com', date: new Date().toISOString() },
+    object: { sha: commit, type: 'commit' },
+  });
   r.refs.set(`refs/tags/${tag}`, sha);
 }
 
@@ -108,7 +126,9 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
 
   it('publishes to GitHub and S3 and tags build-{version} with the record', async () => {
     const runnerDir = workspaceWith(BUILD);
-    published = ok(await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'both', 'retention-days': '30' }, runId: 5001, runnerDir }));
+    published = ok(
+      await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'both', 'retention-days': '30' }, runId: 5001, runnerDir }),
+    );
     const o = published.outputs;
     expect(o.version).toBe(version);
     expect(o.tag).toBe(`build-${version}`);
@@ -203,7 +223,14 @@ describe('promote-artifact: refusals', () => {
   const version = '1a2b3c4-20250201-090000';
 
   beforeAll(async () => {
-    ok(await step({ inputs: { mode: 'publish', version, path: 'dist', store: 's3' }, sha: SHA_B, runId: 5101, runnerDir: workspaceWith(BUILD) }));
+    ok(
+      await step({
+        inputs: { mode: 'publish', version, path: 'dist', store: 's3' },
+        sha: SHA_B,
+        runId: 5101,
+        runnerDir: workspaceWith(BUILD),
+      }),
+    );
   });
 
   it('refuses prod without the qa tag, saying which tag and how to promote it', async () => {
@@ -228,7 +255,9 @@ describe('promote-artifact: refusals', () => {
   });
 
   it('refuses publishing an existing version from another commit', async () => {
-    const error = failed(await step({ inputs: { mode: 'publish', version, path: 'dist', store: 's3' }, sha: SHA_C, runnerDir: workspaceWith(BUILD) }));
+    const error = failed(
+      await step({ inputs: { mode: 'publish', version, path: 'dist', store: 's3' }, sha: SHA_C, runnerDir: workspaceWith(BUILD) }),
+    );
     expect(error).toMatch(/already exists on commit 1a2b3c4/);
   });
 
@@ -249,8 +278,16 @@ describe('promote-artifact: refusals', () => {
 
   it('names actions: read when the artifact listing is refused', async () => {
     const v = '84fb588-20250121-100000';
-    ok(await step({ inputs: { mode: 'publish', version: v, path: 'dist', store: 'github' }, runId: 5201, runnerDir: workspaceWith(BUILD) }));
-    gh.server.injectFault({ method: 'GET', path: /\/actions\/runs\/5201\/artifacts$/, kind: 'status', status: 403, message: 'Resource not accessible by integration' });
+    ok(
+      await step({ inputs: { mode: 'publish', version: v, path: 'dist', store: 'github' }, runId: 5201, runnerDir: workspaceWith(BUILD) }),
+    );
+    gh.server.injectFault({
+      method: 'GET',
+      path: /\/actions\/runs\/5201\/artifacts$/,
+      kind: 'status',
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
     const error = failed(await step({ inputs: { mode: 'fetch', version: v, stage: 'qa' }, runnerDir: workspaceWith({}) }));
     expect(error).toContain('actions: read');
   });
@@ -259,7 +296,9 @@ describe('promote-artifact: refusals', () => {
 describe('promote-artifact: durability and integrity', () => {
   it('falls back to the S3 copy when the GitHub artifact has expired', async () => {
     const version = '84fb588-20250122-080000';
-    const p = ok(await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'both' }, runId: 5301, runnerDir: workspaceWith(BUILD) }));
+    const p = ok(
+      await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'both' }, runId: 5301, runnerDir: workspaceWith(BUILD) }),
+    );
     gh.artifacts.expire(gh.artifacts.find({ id: Number(p.outputs['artifact-id']) })!);
     const runnerDir = workspaceWith({});
     const r = ok(await step({ inputs: { mode: 'fetch', version, stage: 'qa' }, runnerDir }));
@@ -270,7 +309,9 @@ describe('promote-artifact: durability and integrity', () => {
 
   it('fails an expired artifact with no S3 copy and suggests store: both', async () => {
     const version = '84fb588-20250123-080000';
-    const p = ok(await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'github' }, runId: 5302, runnerDir: workspaceWith(BUILD) }));
+    const p = ok(
+      await step({ inputs: { mode: 'publish', version, path: 'dist', store: 'github' }, runId: 5302, runnerDir: workspaceWith(BUILD) }),
+    );
     gh.artifacts.expire(gh.artifacts.find({ id: Number(p.outputs['artifact-id']) })!);
     const error = failed(await step({ inputs: { mode: 'fetch', version, stage: 'qa' }, runnerDir: workspaceWith({}) }));
     expect(error).toMatch(/has expired/);
@@ -296,8 +337,12 @@ describe('promote-artifact: durability and integrity', () => {
     const first = workspaceWith(BUILD);
     const second = workspaceWith(BUILD);
     utimesSync(join(second, 'workspace', 'dist', 'index.js'), new Date('2001-01-01'), new Date('2001-01-01'));
-    const a = ok(await step({ inputs: { mode: 'publish', version: '84fb588-20250125-080000', path: 'dist', store: 's3' }, runnerDir: first }));
-    const b = ok(await step({ inputs: { mode: 'publish', version: '84fb588-20250125-090000', path: 'dist/**', store: 's3' }, runnerDir: second }));
+    const a = ok(
+      await step({ inputs: { mode: 'publish', version: '84fb588-20250125-080000', path: 'dist', store: 's3' }, runnerDir: first }),
+    );
+    const b = ok(
+      await step({ inputs: { mode: 'publish', version: '84fb588-20250125-090000', path: 'dist/**', store: 's3' }, runnerDir: second }),
+    );
     expect(b.outputs.sha256).toBe(a.outputs.sha256);
     expect(b.outputs.size).toBe(a.outputs.size);
   });
@@ -310,7 +355,14 @@ describe('promote-artifact: latest and rollback', () => {
 
   beforeAll(async () => {
     for (const v of [older, newer]) {
-      ok(await step({ inputs: { mode: 'publish', version: v, path: 'dist', store: 's3' }, sha: SHA_C, runId: 5401, runnerDir: workspaceWith(BUILD) }));
+      ok(
+        await step({
+          inputs: { mode: 'publish', version: v, path: 'dist', store: 's3' },
+          sha: SHA_C,
+          runId: 5401,
+          runnerDir: workspaceWith(BUILD),
+        }),
+      );
       ok(await step({ inputs: { mode: 'mark', version: v, stage: 'qa' }, sha: SHA_C }));
       ok(await step({ inputs: { mode: 'mark', version: v, stage: 'prod', release: 'false' }, sha: SHA_C }));
     }

@@ -57,7 +57,14 @@ export interface ArtifactsState {
    */
   runtimeEnv(runId: number | string, options?: RuntimeEnvOptions): Record<string, string>;
   /** Adds a finalized artifact directly (as if a run had uploaded it). */
-  addArtifact(spec: { name: string; content: Buffer; runId: number | string; repository?: string; contentType?: string; expired?: boolean }): FakeArtifact;
+  addArtifact(spec: {
+    name: string;
+    content: Buffer;
+    runId: number | string;
+    repository?: string;
+    contentType?: string;
+    expired?: boolean;
+  }): FakeArtifact;
   find(filter: { id?: number; name?: string; runId?: number | string }): FakeArtifact | undefined;
   /** The stored bytes of an artifact. */
   content(artifact: FakeArtifact): Buffer;
@@ -101,7 +108,12 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
     },
     addArtifact(spec) {
       const artifact = newArtifact(spec.name, Number(spec.runId), spec.repository ?? DEFAULT_REPOSITORY, randomUUID(), randomUUID());
-      blobServer.blobs.set(artifact.blobKey, { content: spec.content, contentType: spec.contentType ?? 'application/zip', blocks: new Map(), sig: randomBytes(16).toString('hex') });
+      blobServer.blobs.set(artifact.blobKey, {
+        content: spec.content,
+        contentType: spec.contentType ?? 'application/zip',
+        blocks: new Map(),
+        sig: randomBytes(16).toString('hex'),
+      });
       artifact.size = spec.content.length;
       artifact.digest = `sha256:${createHash('sha256').update(spec.content).digest('hex')}`;
       artifact.finalized = true;
@@ -160,7 +172,14 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
 
   const signedUrl = (blobKey: string, permissions: string, extra: Record<string, string> = {}) => {
     const blob = blobServer.blobs.get(blobKey);
-    const q = new URLSearchParams({ sv: '2023-11-03', se: new Date(Date.now() + 3600_000).toISOString(), sr: 'b', sp: permissions, ...extra, sig: blob?.sig ?? '' });
+    const q = new URLSearchParams({
+      sv: '2023-11-03',
+      se: new Date(Date.now() + 3600_000).toISOString(),
+      sr: 'b',
+      sp: permissions,
+      ...extra,
+      sig: blob?.sig ?? '',
+    });
     return `${state.blobUrl}/${ACCOUNT}/${blobKey}?${q.toString()}`;
   };
 
@@ -177,7 +196,10 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
       return undefined;
     }
   };
-  const twirp = (method: string, handler: (req: FakeRequest, ids: { run: string; job: string }, body: Record<string, unknown>) => FakeResponse) =>
+  const twirp = (
+    method: string,
+    handler: (req: FakeRequest, ids: { run: string; job: string }, body: Record<string, unknown>) => FakeResponse,
+  ) =>
     github.route('POST', `${TWIRP}/${method}`, (req) => {
       const ids = backendIds(req);
       if (!ids) return twirpError(401, 'unauthenticated', 'the runtime token has no Actions.Results scope');
@@ -200,7 +222,12 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
     const artifact = newArtifact(name, binding.runId, binding.repository, ids.run, ids.job);
     if (typeof body.expires_at === 'string') artifact.expiresAt = new Date(body.expires_at).toISOString();
     const mime = typeof body.mime_type === 'string' ? body.mime_type : 'application/zip';
-    blobServer.blobs.set(artifact.blobKey, { content: Buffer.alloc(0), contentType: mime, blocks: new Map(), sig: randomBytes(16).toString('hex') });
+    blobServer.blobs.set(artifact.blobKey, {
+      content: Buffer.alloc(0),
+      contentType: mime,
+      blocks: new Map(),
+      sig: randomBytes(16).toString('hex'),
+    });
     return { status: 200, body: { ok: true, signed_upload_url: signedUrl(artifact.blobKey, 'cw') } };
   });
 
@@ -291,7 +318,10 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
     if (req.params.format !== 'zip') return ghError(422, `Unsupported archive format: ${req.params.format}`);
     if (a.expired) return ghError(410, 'Artifact has expired');
     const filename = encodeURIComponent(a.name);
-    return { status: 302, headers: { location: signedUrl(a.blobKey, 'r', { rscd: `attachment; filename="${a.name}"; filename*=UTF-8''${filename}` }) } };
+    return {
+      status: 302,
+      headers: { location: signedUrl(a.blobKey, 'r', { rscd: `attachment; filename="${a.name}"; filename*=UTF-8''${filename}` }) },
+    };
   });
   github.route('DELETE', '/repos/:owner/:repo/actions/artifacts/:artifact_id', (req) => {
     const a = findRest(req);
@@ -310,7 +340,14 @@ function createBlobServer() {
   const requests: { method: string; path: string; status: number }[] = [];
   let server: Server | undefined;
 
-  const reply = (res: ServerResponse, method: string, path: string, status: number, headers: Record<string, string> = {}, body?: Buffer | string) => {
+  const reply = (
+    res: ServerResponse,
+    method: string,
+    path: string,
+    status: number,
+    headers: Record<string, string> = {},
+    body?: Buffer | string,
+  ) => {
     requests.push({ method, path, status });
     const common = { 'x-ms-request-id': randomUUID(), 'x-ms-version': '2023-11-03', date: new Date().toUTCString() };
     if (status >= 400 && body === undefined) {
@@ -340,7 +377,12 @@ function createBlobServer() {
     const etag = () => `"0x${createHash('md5').update(blob.content).digest('hex').slice(0, 15).toUpperCase()}"`;
     if (method === 'GET' || method === 'HEAD') {
       if (!permissions.includes('r')) return reply(res, method, url.pathname, 403);
-      const headers: Record<string, string> = { 'content-type': blob.contentType, etag: etag(), 'last-modified': new Date().toUTCString(), 'x-ms-blob-type': 'BlockBlob' };
+      const headers: Record<string, string> = {
+        'content-type': blob.contentType,
+        etag: etag(),
+        'last-modified': new Date().toUTCString(),
+        'x-ms-blob-type': 'BlockBlob',
+      };
       const rscd = url.searchParams.get('rscd');
       if (rscd) headers['content-disposition'] = rscd;
       return reply(res, method, url.pathname, 200, headers, method === 'GET' ? blob.content : undefined);
@@ -354,7 +396,9 @@ function createBlobServer() {
       return reply(res, method, url.pathname, 201, { 'x-ms-request-server-encrypted': 'true' });
     }
     if (comp === 'blocklist') {
-      const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)<\/(?:Latest|Uncommitted|Committed)>/g)].map((m) => m[1]);
+      const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)<\/(?:Latest|Uncommitted|Committed)>/g)].map(
+        (m) => m[1],
+      );
       const parts: Buffer[] = [];
       for (const id of ids) {
         const part = blob.blocks.get(id);
@@ -365,13 +409,21 @@ function createBlobServer() {
       blob.blocks.clear();
       const type = req.headers['x-ms-blob-content-type'];
       if (typeof type === 'string' && type !== '') blob.contentType = type;
-      return reply(res, method, url.pathname, 201, { etag: etag(), 'last-modified': new Date().toUTCString(), 'x-ms-request-server-encrypted': 'true' });
+      return reply(res, method, url.pathname, 201, {
+        etag: etag(),
+        'last-modified': new Date().toUTCString(),
+        'x-ms-request-server-encrypted': 'true',
+      });
     }
     if (comp === null) {
       blob.content = body;
       const type = req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'];
       if (typeof type === 'string' && type !== '') blob.contentType = type;
-      return reply(res, method, url.pathname, 201, { etag: etag(), 'last-modified': new Date().toUTCString(), 'x-ms-request-server-encrypted': 'true' });
+      return reply(res, method, url.pathname, 201, {
+        etag: etag(),
+        'last-modified': new Date().toUTCString(),
+        'x-ms-request-server-encrypted': 'true',
+      });
     }
     return reply(res, method, url.pathname, 400);
   };

@@ -179,7 +179,7 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     const r = repoOf(req);
     const { ref, sha } = body(req);
     if (typeof ref !== 'string' || typeof sha !== 'string') return invalid('Invalid request.\n\n"ref", "sha" weren\'t supplied.');
-    if (!/^refs\/[^/]+\/.+/.test(ref)) return invalid('Reference name must start with \'refs/\' and have at least two slashes.');
+    if (!/^refs\/[^/]+\/.+/.test(ref)) return invalid("Reference name must start with 'refs/' and have at least two slashes.");
     if (!SHA_RE.test(sha) || (!r.commits.has(sha) && !r.tags.has(sha))) return invalid('Object does not exist');
     if (r.refs.has(ref)) return invalid('Reference already exists');
     r.refs.set(ref, sha);
@@ -210,7 +210,8 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     if (typeof tag !== 'string' || typeof message !== 'string' || typeof object !== 'string' || typeof type !== 'string') {
       return invalid('Invalid request.\n\n"tag", "message", "object", "type" weren\'t supplied.');
     }
-    if (!['commit', 'tag', 'tree', 'blob'].includes(type)) return invalid(`Invalid request.\n\n${JSON.stringify(type)} is not a member of ["commit", "tree", "blob", "tag"].`);
+    if (!['commit', 'tag', 'tree', 'blob'].includes(type))
+      return invalid(`Invalid request.\n\n${JSON.stringify(type)} is not a member of ["commit", "tree", "blob", "tag"].`);
     if (!r.commits.has(object) && !r.tags.has(object)) return invalid('Object does not exist');
     const t = tagger as Partial<GitPerson> | undefined;
     const person: GitPerson = {
@@ -219,7 +220,13 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
       date: t?.date ?? state.now().toISOString(),
     };
     const sha = fakeSha('tag', tag, message, object, person.date, person.name);
-    const obj: FakeTagObject = { sha, tag, message, tagger: person, object: { sha: object, type: type as FakeTagObject['object']['type'] } };
+    const obj: FakeTagObject = {
+      sha,
+      tag,
+      message,
+      tagger: person,
+      object: { sha: object, type: type as FakeTagObject['object']['type'] },
+    };
     r.tags.set(sha, obj);
     return { status: 201, body: tagJson(req, obj) };
   });
@@ -238,7 +245,12 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     if (typeof message !== 'string' || typeof tree !== 'string') return invalid('Invalid request.\n\n"message", "tree" weren\'t supplied.');
     const full = `${req.params.owner}/${req.params.repo}`;
     const parentList = Array.isArray(parents) ? parents.map(String) : [];
-    const sha = state.addCommit(full, { message, tree, parents: parentList, sha: fakeSha('commit', full, message, tree, ...parentList, String(Math.random())) });
+    const sha = state.addCommit(full, {
+      message,
+      tree,
+      parents: parentList,
+      sha: fakeSha('commit', full, message, tree, ...parentList, String(Math.random())),
+    });
     return { status: 201, body: commitJson(req, state.repo(full).commits.get(sha)!) };
   });
   github.route('GET', '/repos/:owner/:repo/commits/:ref', (req) => {
@@ -250,7 +262,17 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     const c = sha ? r.commits.get(sha) : undefined;
     if (!c) return ghError(422, `No commit found for SHA: ${ref}`);
     const json = commitJson(req, c);
-    return { status: 200, body: { sha: c.sha, node_id: json.node_id, url: `${api(req)}/commits/${c.sha}`, html_url: json.html_url, commit: json, parents: json.parents } };
+    return {
+      status: 200,
+      body: {
+        sha: c.sha,
+        node_id: json.node_id,
+        url: `${api(req)}/commits/${c.sha}`,
+        html_url: json.html_url,
+        commit: json,
+        parents: json.parents,
+      },
+    };
   });
 
   // Releases ------------------------------------------------------------------
