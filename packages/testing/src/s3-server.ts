@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { freePort, waitFor } from './free-port.js';
 
 export interface S3TestServer {
@@ -16,12 +18,48 @@ export interface S3TestServer {
   stop(): Promise<void>;
 }
 
-const PYTHON = process.env.PYTHON ?? 'python3';
+export interface PythonSearch {
+  /** The interpreter that imports moto.server and flask, when one does. */
+  python?: string;
+  /** Every interpreter tried, in order. */
+  tried: string[];
+}
+
+let found: PythonSearch | undefined;
+
+/**
+ * Finds a Python that can run moto's server. `pnpm`/`npx` put node's own directory (often /usr/bin) first
+ * in PATH, which can hide the Python that has moto (pyenv, a virtualenv), so every python3 on PATH is
+ * tried; an explicit PYTHON is used alone.
+ */
+export function findPythonWithMoto(env: NodeJS.ProcessEnv = process.env): PythonSearch {
+  if (found && env === process.env) return found;
+  const candidates = env.PYTHON ? [env.PYTHON] : ['python3'];
+  if (!env.PYTHON) {
+    for (const dir of (env.PATH ?? '').split(delimiter).slice(0, 100)) {
+      for (const name of ['python3', 'python']) {
+        const path = join(dir, name);
+        if (dir && existsSync(path) && !candidates.includes(path)) candidates.push(path);
+      }
+    }
+  }
+  const tried: string[] = [];
+  let result: PythonSearch = { tried };
+  for (const python of candidates) {
+    tried.push(python);
+    const probe = spawnSync(python, ['-c', 'import moto.server, flask'], { stdio: 'ignore', timeout: 60_000 });
+    if (probe.status === 0) {
+      result = { python, tried };
+      break;
+    }
+  }
+  if (env === process.env) found = result;
+  return result;
+}
 
 /** True when moto's server (which honours conditional writes, unlike s3rver) can be started here. */
 export function motoAvailable(): boolean {
-  const probe = spawnSync(PYTHON, ['-c', 'import moto.server, flask'], { stdio: 'ignore' });
-  return probe.status === 0;
+  return findPythonWithMoto().python !== undefined;
 }
 
 /**
@@ -29,11 +67,12 @@ export function motoAvailable(): boolean {
  * Chosen over s3rver because it implements `If-None-Match: *` on PutObject, which mark-loaded relies on.
  */
 export async function startS3Server(): Promise<S3TestServer> {
-  if (!motoAvailable()) {
-    throw new Error(`moto's S3 server is not installed for ${PYTHON} ('python3 -m pip install "moto[server]"' or Debian's python3-moto).`);
+  const { python, tried } = findPythonWithMoto();
+  if (!python) {
+    throw new Error(`moto's S3 server is not installed (tried ${tried.join(', ')}): python3 -m pip install "moto[server]"`);
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
   });
