@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { classifyFailure, sshMessages, type FailureContext } from '../src/classify.js';
-import { channelResult, listenerReported, serverHostKey } from '../src/readiness.js';
+import { failureMessage } from '../src/main.js';
+import { channelResult, listenerReported, serverHostKey, TunnelNotReady } from '../src/readiness.js';
 
 const ctx: FailureContext = { target: 'deploy@bastion.example.com:22', hostKeyName: 'bastion.example.com', timeoutSeconds: 30 };
 
@@ -92,5 +93,39 @@ debug1: channel 4: new direct-tcpip [direct-tcpip] (inactive timeout: 0)
   it('knows when ssh reported its listener', () => {
     expect(listenerReported(log, 22557)).toBe(true);
     expect(listenerReported('debug1: Connecting to x', 22557)).toBe(false);
+  });
+});
+
+describe('failureMessage', () => {
+  const forward = { bind: '127.0.0.1', localPort: 5432, remoteHost: 'db.internal', remotePort: 5432, auto: false, line: 1 };
+
+  it('calls a channel that never opens a remote problem, not a bastion timeout', () => {
+    const error = new TunnelNotReady(
+      'timeout',
+      'timed out waiting for the bastion to connect to db.internal:5432 (forwards line 1)',
+      forward,
+    );
+    const message = failureMessage(
+      error,
+      'Authenticated to bastion ([10.0.0.1]:22) using "publickey".\ndebug1: channel 2: new direct-tcpip',
+      ctx,
+      true,
+    );
+    expect(message).toMatch(
+      /^SSH tunnel to deploy@bastion\.example\.com:22 failed: forward refused or remote unreachable: timed out waiting for the bastion/,
+    );
+    expect(message).toContain('did not complete within timeout-seconds (30)');
+    expect(message).not.toContain('debug1');
+  });
+
+  it('quotes what ssh printed, after the fix', () => {
+    const error = new TunnelNotReady('exited', 'ssh exited with code 255 before the tunnel was ready');
+    const message = failureMessage(error, 'debug1: Offering public key\ndeploy@bastion: Permission denied (publickey).', ctx, false);
+    expect(message.split('\n')).toEqual([
+      'SSH tunnel to deploy@bastion.example.com:22 failed: authentication refused: ssh exited with code 255 before the tunnel was ready.',
+      expect.stringMatching(/^Fix: the server refused private-key for deploy@bastion\.example\.com:22/),
+      'ssh said:',
+      '  deploy@bastion: Permission denied (publickey).',
+    ]);
   });
 });

@@ -86,7 +86,7 @@ suite('ssh-tunnel failures against a real sshd', () => {
   });
 
   it("explains a forward the bastion's sshd forbids (PermitOpen)", async () => {
-    const { main } = await runMainAndPost(actionDir, {
+    const main = await runAction(actionDir, {
       inputs: { ...base(), port: strict.port, 'known-hosts': strict.knownHostsLine, forwards: `0:127.0.0.1:${targetPort}` },
     });
     expect(main.exitCode).toBe(1);
@@ -236,7 +236,7 @@ suite('ssh-tunnel failures against a real sshd', () => {
     try {
       jump.authorize(sshd.clientKey.publicKey);
       const wrong = `[127.0.0.1]:${jump.port} ${other.publicKey.split(' ').slice(0, 2).join(' ')}`;
-      const { main } = await runMainAndPost(actionDir, {
+      const main = await runAction(actionDir, {
         inputs: {
           ...base(),
           'jump-host': `${jump.user}@127.0.0.1:${jump.port}`,
