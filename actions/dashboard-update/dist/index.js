@@ -48219,7 +48219,14 @@ function httpStatus(error) {
 ;// CONCATENATED MODULE: ./src/comments.ts
 
 function toComment(c) {
-    return { id: c.id, body: c.body ?? '', url: c.html_url, login: c.user?.login ?? '', userType: c.user?.type ?? '', createdAt: c.created_at };
+    return {
+        id: c.id,
+        body: c.body ?? '',
+        url: c.html_url,
+        login: c.user?.login ?? '',
+        userType: c.user?.type ?? '',
+        createdAt: c.created_at,
+    };
 }
 async function orUndefinedOn404(call) {
     try {
@@ -48512,7 +48519,12 @@ function extractState(body, marker) {
 /** Renders the dashboard; a pure function of the state (and marker). */
 function renderDashboard(state, marker) {
     const sha7 = render_shortSha(state.sha);
-    const lines = [markerLine(marker, state.sha), `## ⚙️ ${inline(state.title || 'Commit Dashboard')} \`${sha7}\``, '| Stage | Status | Output | Time |', '|-------|--------|--------|------|'];
+    const lines = [
+        markerLine(marker, state.sha),
+        `## ⚙️ ${inline(state.title || 'Commit Dashboard')} \`${sha7}\``,
+        '| Stage | Status | Output | Time |',
+        '|-------|--------|--------|------|',
+    ];
     const folded = [];
     for (const stage of state.stages) {
         const parts = [];
@@ -48548,7 +48560,9 @@ function fitState(state, marker, limit = MAX_BODY) {
         if (length <= limit)
             return current;
         const excess = length - limit;
-        const candidates = current.stages.filter((s) => (s.output ?? '').length > 0).sort((a, b) => (b.output ?? '').length - (a.output ?? '').length);
+        const candidates = current.stages
+            .filter((s) => (s.output ?? '').length > 0)
+            .sort((a, b) => (b.output ?? '').length - (a.output ?? '').length);
         const longest = candidates[0];
         if (!longest)
             break;
@@ -48573,13 +48587,13 @@ function isLong(output) {
     return output.length > SHORT_OUTPUT || /\r?\n/.test(output);
 }
 function cutNote(stage) {
-    return stage.cut ? ` _(output cut by ${stage.cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; see the run for all of it)_` : '';
+    return stage.cut
+        ? ` _(output cut by ${stage.cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; see the run for all of it)_`
+        : '';
 }
 /** Text for one table cell: no line breaks, pipes escaped, no HTML comment openers. */
 function inline(text) {
-    return neutralizeComments(text)
-        .replace(/\r?\n/g, ' ')
-        .replace(/\|/g, '\\|');
+    return neutralizeComments(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 function neutralizeComments(text) {
     return text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;');
@@ -48666,9 +48680,9 @@ async function syncDashboard(req, deps) {
         }
     };
     // Long enough for another writer's read-modify-write that began before ours landed to land too.
-    const settle = () => deps.sleep(Math.min(4_000, Math.max(300, 2 * maxRtt + 200)));
+    const settle = () => deps.sleep(Math.min(10_000, Math.max(300, 2 * maxRtt + 200)));
     // A base read longer ago than this is read again before writing on it (a stalled process).
-    const freshFor = () => Math.max(250, maxRtt);
+    const freshFor = () => 500;
     let readAt = -Infinity;
     const read = async (id) => {
         const comment = await timed(() => store.get(id));
@@ -48687,7 +48701,9 @@ async function syncDashboard(req, deps) {
             return { kind: 'applied', state };
         return applyUpdate(state, req.update);
     };
-    const holds = (state) => state !== undefined && (req.update ? holdsUpdate(state, req.update) : true) && (req.mode === 'init' ? holdsStages(state, req.stages) : true);
+    const holds = (state) => state !== undefined &&
+        (req.update ? holdsUpdate(state, req.update) : true) &&
+        (req.mode === 'init' ? holdsStages(state, req.stages) : true);
     const locate = async (commit) => {
         const sha7 = render_shortSha(commit);
         const candidates = (await timed(() => store.list())).filter((c) => isDashboardOf(c.body, req.marker, sha7));
@@ -48799,8 +48815,19 @@ async function syncDashboard(req, deps) {
                 const body = renderDashboard(state, req.marker);
                 pending = { state, body };
                 if (body === current.body || (absorb.length === 0 && req.mode === 'update' && holds(base))) {
-                    outcome = result('unchanged', current, base, current.body);
-                    break;
+                    // Nothing to write. After a lost write, still make sure the change stays.
+                    if (attempts === 1 && !contended) {
+                        outcome = result('unchanged', current, base, current.body);
+                        break;
+                    }
+                    const done = await confirm(current, true);
+                    if (done) {
+                        outcome = result('written', done, extractState(done.body, req.marker), done.body);
+                        break;
+                    }
+                    await backoff(attempts);
+                    readAt = -Infinity;
+                    continue;
                 }
                 const baseAge = deps.now() - readAt;
                 const written = await write(() => store.update(current.id, body));
@@ -48813,15 +48840,18 @@ async function syncDashboard(req, deps) {
                     break;
                 log.debug(`attempt ${attempts}: verify ${holds(extractState(check.body, req.marker)) ? 'found' : 'missed'} the change (body ${check.body === body ? 'unchanged' : 'changed'}), max round trip ${maxRtt} ms`);
                 if (holds(extractState(check.body, req.marker))) {
-                    const done = await confirm(check, contended || attempts > 1 || check.body !== body);
+                    // A slow write means a slow system: others' stale copies may still be on their way.
+                    const slow = deps.now() - lastWriteAt + baseAge > 2_000;
+                    const done = await confirm(check, contended || attempts > 1 || check.body !== body || slow);
                     if (done) {
                         outcome = result('written', done, extractState(done.body, req.marker), done.body);
                         break;
                     }
                 }
                 log.info(`Another job's write replaced this change (attempt ${attempts} of ${maxAttempts}); merging again.`);
-                current = check;
                 await backoff(attempts);
+                // Whatever was read before the backoff is stale now.
+                readAt = -Infinity;
             }
             if (outcome) {
                 for (const dup of absorb) {
@@ -48901,7 +48931,11 @@ function getInputs(reader = new InputReader()) {
         seen.add(entry.key);
         stages.push({ key: entry.key, name: entry.value || entry.key });
     }
-    const stage = reader.string('stage', { required: mode === 'update', pattern: KEY, form: `a stage key such as 'plan-platform' (${KEY_FORM})` });
+    const stage = reader.string('stage', {
+        required: mode === 'update',
+        pattern: KEY,
+        form: `a stage key such as 'plan-platform' (${KEY_FORM})`,
+    });
     const stageName = reader.string('stage-name');
     const statusRaw = reader.raw('status');
     let status;
@@ -48918,7 +48952,11 @@ function getInputs(reader = new InputReader()) {
     const link = reader.string('link', { pattern: /^https?:\/\/\S+$/, form: 'an http(s) URL' });
     const output = reader.raw('output');
     const title = reader.string('title', { default: 'Commit Dashboard' });
-    const marker = reader.string('marker', { default: 'infra-dashboard', pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/, form: `${KEY_FORM}, without '--'` });
+    const marker = reader.string('marker', {
+        default: 'infra-dashboard',
+        pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+        form: `${KEY_FORM}, without '--'`,
+    });
     const react = reader.boolean('react', { default: true });
     const target = reader.enumeration('target', ['auto', 'pr', 'commit'], { default: 'auto' });
     const failOnError = reader.boolean('fail-on-error', { default: false });
@@ -49052,7 +49090,9 @@ async function main() {
         if (placement.prNumber !== undefined && placement.kind === 'issue')
             outputs['pr-number'] = String(placement.prNumber);
         const sha = placement.kind === 'commit' ? await placement.resolveSha() : placement.knownSha;
-        const store = placement.kind === 'issue' ? issueCommentStore(octokit, ctx.owner, ctx.repo, placement.prNumber) : commitCommentStore(octokit, ctx.owner, ctx.repo, sha);
+        const store = placement.kind === 'issue'
+            ? issueCommentStore(octokit, ctx.owner, ctx.repo, placement.prNumber)
+            : commitCommentStore(octokit, ctx.owner, ctx.repo, sha);
         const update = inputs.stage && inputs.status
             ? {
                 key: inputs.stage,
@@ -49099,7 +49139,12 @@ async function main() {
         }
         else if (inputs.mode === 'init' && inputs.react && ctx.eventName === 'issue_comment' && info.commentId !== undefined) {
             try {
-                await octokit.rest.reactions.createForIssueComment({ owner: ctx.owner, repo: ctx.repo, comment_id: info.commentId, content: 'eyes' });
+                await octokit.rest.reactions.createForIssueComment({
+                    owner: ctx.owner,
+                    repo: ctx.repo,
+                    comment_id: info.commentId,
+                    content: 'eyes',
+                });
             }
             catch (error) {
                 problems.push(httpStatus(error) === 403
@@ -49126,7 +49171,9 @@ async function main() {
 }
 function describe(result, inputs, kind) {
     const where = kind === 'issue' ? 'pull request' : 'commit';
-    const stage = inputs.stage && inputs.status ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}` : `${inputs.stages.length} stages`;
+    const stage = inputs.stage && inputs.status
+        ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}`
+        : `${inputs.stages.length} stages`;
     const link = result.comment ? `[comment ${result.comment.id}](${result.comment.url})` : 'no comment';
     let line;
     switch (result.outcome) {
@@ -49153,7 +49200,9 @@ function forbiddenMessage(error, kind) {
 }
 function describeError(error) {
     const status = httpStatus(error);
-    const message = errorMessage(error).split('\n')[0].replace(/ - https:\/\/docs\.github\.com\S*/, '');
+    const message = errorMessage(error)
+        .split('\n')[0]
+        .replace(/ - https:\/\/docs\.github\.com\S*/, '');
     return status ? `HTTP ${status}: ${message}` : message;
 }
 

@@ -33,7 +33,14 @@ interface ApiComment {
 }
 
 function toComment(c: ApiComment): DashboardComment {
-  return { id: c.id, body: c.body ?? '', url: c.html_url, login: c.user?.login ?? '', userType: c.user?.type ?? '', createdAt: c.created_at };
+  return {
+    id: c.id,
+    body: c.body ?? '',
+    url: c.html_url,
+    login: c.user?.login ?? '',
+    userType: c.user?.type ?? '',
+    createdAt: c.created_at,
+  };
 }
 
 async function orUndefinedOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
@@ -50,10 +57,17 @@ export function issueCommentStore(octokit: Octokit, owner: string, repo: string,
   return {
     kind: 'issue',
     list: async () =>
-      (await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })).map((c) => toComment(c as ApiComment)),
-    get: (id) => orUndefinedOn404(async () => toComment((await octokit.rest.issues.getComment({ owner, repo, comment_id: id })).data as ApiComment)),
-    create: async (body) => toComment((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data as ApiComment),
-    update: (id, body) => orUndefinedOn404(async () => toComment((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data as ApiComment)),
+      (await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })).map((c) =>
+        toComment(c as ApiComment),
+      ),
+    get: (id) =>
+      orUndefinedOn404(async () => toComment((await octokit.rest.issues.getComment({ owner, repo, comment_id: id })).data as ApiComment)),
+    create: async (body) =>
+      toComment((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data as ApiComment),
+    update: (id, body) =>
+      orUndefinedOn404(async () =>
+        toComment((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data as ApiComment),
+      ),
     remove: async (id) => (await orUndefinedOn404(() => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }))) !== undefined,
   };
 }
@@ -63,11 +77,21 @@ export function commitCommentStore(octokit: Octokit, owner: string, repo: string
   return {
     kind: 'commit',
     list: async () =>
-      (await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: sha, per_page: 100 })).map((c) => toComment(c as ApiComment)),
-    get: (id) => orUndefinedOn404(async () => toComment((await octokit.rest.repos.getCommitComment({ owner, repo, comment_id: id })).data as ApiComment)),
-    create: async (body) => toComment((await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body })).data as ApiComment),
-    update: (id, body) => orUndefinedOn404(async () => toComment((await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: id, body })).data as ApiComment)),
-    remove: async (id) => (await orUndefinedOn404(() => octokit.rest.repos.deleteCommitComment({ owner, repo, comment_id: id }))) !== undefined,
+      (await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: sha, per_page: 100 })).map((c) =>
+        toComment(c as ApiComment),
+      ),
+    get: (id) =>
+      orUndefinedOn404(async () =>
+        toComment((await octokit.rest.repos.getCommitComment({ owner, repo, comment_id: id })).data as ApiComment),
+      ),
+    create: async (body) =>
+      toComment((await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body })).data as ApiComment),
+    update: (id, body) =>
+      orUndefinedOn404(async () =>
+        toComment((await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: id, body })).data as ApiComment),
+      ),
+    remove: async (id) =>
+      (await orUndefinedOn404(() => octokit.rest.repos.deleteCommitComment({ owner, repo, comment_id: id }))) !== undefined,
   };
 }
 

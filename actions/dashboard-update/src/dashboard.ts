@@ -129,9 +129,9 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
     }
   };
   // Long enough for another writer's read-modify-write that began before ours landed to land too.
-  const settle = () => deps.sleep(Math.min(4_000, Math.max(300, 2 * maxRtt + 200)));
+  const settle = () => deps.sleep(Math.min(10_000, Math.max(300, 2 * maxRtt + 200)));
   // A base read longer ago than this is read again before writing on it (a stalled process).
-  const freshFor = () => Math.max(250, maxRtt);
+  const freshFor = () => 500;
   let readAt = -Infinity;
   const read = async (id: number) => {
     const comment = await timed(() => store.get(id));
@@ -150,7 +150,9 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
     return applyUpdate(state, req.update);
   };
   const holds = (state: DashboardState | undefined) =>
-    state !== undefined && (req.update ? holdsUpdate(state, req.update) : true) && (req.mode === 'init' ? holdsStages(state, req.stages) : true);
+    state !== undefined &&
+    (req.update ? holdsUpdate(state, req.update) : true) &&
+    (req.mode === 'init' ? holdsStages(state, req.stages) : true);
 
   const locate = async (commit: string): Promise<Located | undefined> => {
     const sha7 = shortSha(commit);
@@ -168,7 +170,13 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
     return { comment: own[0], duplicates: own.slice(1) };
   };
 
-  const result = (outcome: DashboardOutcome, comment: DashboardComment | undefined, state: DashboardState, body: string, extra: Partial<DashboardResult> = {}): DashboardResult => ({
+  const result = (
+    outcome: DashboardOutcome,
+    comment: DashboardComment | undefined,
+    state: DashboardState,
+    body: string,
+    extra: Partial<DashboardResult> = {},
+  ): DashboardResult => ({
     outcome,
     comment,
     created: created !== undefined && comment !== undefined && comment.id === created.id,
@@ -189,7 +197,9 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
         located = { comment, duplicates: [] };
         sha ??= state.sha;
       } else {
-        log.info(`Comment ${req.commentId} is not a '${req.marker}' dashboard${sha ? ` of ${shortSha(sha)}` : ''}; looking the dashboard up by its marker.`);
+        log.info(
+          `Comment ${req.commentId} is not a '${req.marker}' dashboard${sha ? ` of ${shortSha(sha)}` : ''}; looking the dashboard up by its marker.`,
+        );
       }
     }
     sha ??= await deps.resolveSha();
@@ -228,11 +238,13 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
       }
 
       const target = located.comment;
-      const absorb = located.duplicates.filter((d) => d.id === created?.id || deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS);
+      const absorb = located.duplicates.filter(
+        (d) => d.id === created?.id || deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS,
+      );
       const contended = located.duplicates.length > 0;
       let current: DashboardComment = target;
       let outcome: DashboardResult | undefined;
-      for (; attempts < maxAttempts; ) {
+      for (; attempts < maxAttempts;) {
         attempts++;
         // The throttling plugin holds a write back until a second after the previous one: wait
         // first, so the base read below is not older than the write that uses it.
@@ -260,27 +272,45 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
         const body = renderDashboard(state, req.marker);
         pending = { state, body };
         if (body === current.body || (absorb.length === 0 && req.mode === 'update' && holds(base))) {
-          outcome = result('unchanged', current, base, current.body);
-          break;
+          // Nothing to write. After a lost write, still make sure the change stays.
+          if (attempts === 1 && !contended) {
+            outcome = result('unchanged', current, base, current.body);
+            break;
+          }
+          const done = await confirm(current, true);
+          if (done) {
+            outcome = result('written', done, extractState(done.body, req.marker)!, done.body);
+            break;
+          }
+          await backoff(attempts);
+          readAt = -Infinity;
+          continue;
         }
         const baseAge = deps.now() - readAt;
         const written = await write(() => store.update(current.id, body));
-        log.debug(`attempt ${attempts}: wrote comment ${current.id} on a base read ${baseAge} ms before; write took ${deps.now() - lastWriteAt} ms`);
+        log.debug(
+          `attempt ${attempts}: wrote comment ${current.id} on a base read ${baseAge} ms before; write took ${deps.now() - lastWriteAt} ms`,
+        );
         if (!written) break;
         await settle();
         const check = await read(current.id);
         if (!check) break;
-        log.debug(`attempt ${attempts}: verify ${holds(extractState(check.body, req.marker)) ? 'found' : 'missed'} the change (body ${check.body === body ? 'unchanged' : 'changed'}), max round trip ${maxRtt} ms`);
+        log.debug(
+          `attempt ${attempts}: verify ${holds(extractState(check.body, req.marker)) ? 'found' : 'missed'} the change (body ${check.body === body ? 'unchanged' : 'changed'}), max round trip ${maxRtt} ms`,
+        );
         if (holds(extractState(check.body, req.marker))) {
-          const done = await confirm(check, contended || attempts > 1 || check.body !== body);
+          // A slow write means a slow system: others' stale copies may still be on their way.
+          const slow = deps.now() - lastWriteAt + baseAge > 2_000;
+          const done = await confirm(check, contended || attempts > 1 || check.body !== body || slow);
           if (done) {
             outcome = result('written', done, extractState(done.body, req.marker)!, done.body);
             break;
           }
         }
         log.info(`Another job's write replaced this change (attempt ${attempts} of ${maxAttempts}); merging again.`);
-        current = check;
         await backoff(attempts);
+        // Whatever was read before the backoff is stale now.
+        readAt = -Infinity;
       }
       if (outcome) {
         for (const dup of absorb) {

@@ -50,18 +50,27 @@ export function getInputs(reader = new InputReader()): Inputs {
   const seen = new Set<string>();
   for (const entry of entries) {
     if (!KEY.test(entry.key)) reader.fail('stages', `line ${entry.line}: key '${entry.key}' is not valid: expected ${KEY_FORM}.`);
-    else if (seen.has(entry.key)) reader.fail('stages', `line ${entry.line}: key '${entry.key}' is listed twice: expected each stage once.`);
+    else if (seen.has(entry.key))
+      reader.fail('stages', `line ${entry.line}: key '${entry.key}' is listed twice: expected each stage once.`);
     seen.add(entry.key);
     stages.push({ key: entry.key, name: entry.value || entry.key });
   }
 
-  const stage = reader.string('stage', { required: mode === 'update', pattern: KEY, form: `a stage key such as 'plan-platform' (${KEY_FORM})` });
+  const stage = reader.string('stage', {
+    required: mode === 'update',
+    pattern: KEY,
+    form: `a stage key such as 'plan-platform' (${KEY_FORM})`,
+  });
   const stageName = reader.string('stage-name');
   const statusRaw = reader.raw('status');
   let status: Status | undefined;
   if (statusRaw !== '') {
     status = normalizeStatus(statusRaw);
-    if (!status) reader.fail('status', `'${statusRaw}' is not a status: expected one of ${STATUSES.join(', ')} (or what job.status, steps.<id>.outcome and needs.<id>.result give).`);
+    if (!status)
+      reader.fail(
+        'status',
+        `'${statusRaw}' is not a status: expected one of ${STATUSES.join(', ')} (or what job.status, steps.<id>.outcome and needs.<id>.result give).`,
+      );
   } else if (mode === 'update' || stage !== '') {
     reader.fail('status', `is required${mode === 'init' ? " when 'stage' is set" : ''}: expected one of ${STATUSES.join(', ')}.`);
   }
@@ -70,7 +79,11 @@ export function getInputs(reader = new InputReader()): Inputs {
   const link = reader.string('link', { pattern: /^https?:\/\/\S+$/, form: 'an http(s) URL' });
   const output = reader.raw('output');
   const title = reader.string('title', { default: 'Commit Dashboard' });
-  const marker = reader.string('marker', { default: 'infra-dashboard', pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/, form: `${KEY_FORM}, without '--'` });
+  const marker = reader.string('marker', {
+    default: 'infra-dashboard',
+    pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    form: `${KEY_FORM}, without '--'`,
+  });
   const react = reader.boolean('react', { default: true });
   const target = reader.enumeration('target', ['auto', 'pr', 'commit'] as const, { default: 'auto' });
   const failOnError = reader.boolean('fail-on-error', { default: false });

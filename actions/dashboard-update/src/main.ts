@@ -30,7 +30,9 @@ export async function main(): Promise<void> {
     if (placement.prNumber !== undefined && placement.kind === 'issue') outputs['pr-number'] = String(placement.prNumber);
     const sha = placement.kind === 'commit' ? await placement.resolveSha() : placement.knownSha;
     const store =
-      placement.kind === 'issue' ? issueCommentStore(octokit, ctx.owner, ctx.repo, placement.prNumber!) : commitCommentStore(octokit, ctx.owner, ctx.repo, sha!);
+      placement.kind === 'issue'
+        ? issueCommentStore(octokit, ctx.owner, ctx.repo, placement.prNumber!)
+        : commitCommentStore(octokit, ctx.owner, ctx.repo, sha!);
 
     const update: StageUpdate | undefined =
       inputs.stage && inputs.status
@@ -85,7 +87,12 @@ export async function main(): Promise<void> {
       problems.push(forbiddenMessage(result.error, placement.kind));
     } else if (inputs.mode === 'init' && inputs.react && ctx.eventName === 'issue_comment' && info.commentId !== undefined) {
       try {
-        await octokit.rest.reactions.createForIssueComment({ owner: ctx.owner, repo: ctx.repo, comment_id: info.commentId, content: 'eyes' });
+        await octokit.rest.reactions.createForIssueComment({
+          owner: ctx.owner,
+          repo: ctx.repo,
+          comment_id: info.commentId,
+          content: 'eyes',
+        });
       } catch (error) {
         problems.push(
           httpStatus(error) === 403
@@ -108,7 +115,10 @@ export async function main(): Promise<void> {
 
 function describe(result: DashboardResult, inputs: Inputs, kind: 'issue' | 'commit'): string {
   const where = kind === 'issue' ? 'pull request' : 'commit';
-  const stage = inputs.stage && inputs.status ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}` : `${inputs.stages.length} stages`;
+  const stage =
+    inputs.stage && inputs.status
+      ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}`
+      : `${inputs.stages.length} stages`;
   const link = result.comment ? `[comment ${result.comment.id}](${result.comment.url})` : 'no comment';
   let line: string;
   switch (result.outcome) {
@@ -137,6 +147,8 @@ function forbiddenMessage(error: unknown, kind: 'issue' | 'commit'): string {
 
 function describeError(error: unknown): string {
   const status = httpStatus(error);
-  const message = errorMessage(error).split('\n')[0].replace(/ - https:\/\/docs\.github\.com\S*/, '');
+  const message = errorMessage(error)
+    .split('\n')[0]
+    .replace(/ - https:\/\/docs\.github\.com\S*/, '');
   return status ? `HTTP ${status}: ${message}` : message;
 }

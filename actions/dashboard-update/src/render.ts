@@ -43,7 +43,12 @@ export function extractState(body: string, marker: string): DashboardState | und
 /** Renders the dashboard; a pure function of the state (and marker). */
 export function renderDashboard(state: DashboardState, marker: string): string {
   const sha7 = shortSha(state.sha);
-  const lines = [markerLine(marker, state.sha), `## ⚙️ ${inline(state.title || 'Commit Dashboard')} \`${sha7}\``, '| Stage | Status | Output | Time |', '|-------|--------|--------|------|'];
+  const lines = [
+    markerLine(marker, state.sha),
+    `## ⚙️ ${inline(state.title || 'Commit Dashboard')} \`${sha7}\``,
+    '| Stage | Status | Output | Time |',
+    '|-------|--------|--------|------|',
+  ];
   const folded: StageRecord[] = [];
   for (const stage of state.stages) {
     const parts: string[] = [];
@@ -60,7 +65,14 @@ export function renderDashboard(state: DashboardState, marker: string): string {
     lines.push(`| ${inline(stage.name)} | ${STATUS_EMOJI[stage.status]} | ${parts.length ? parts.join(' · ') : '-'} | ${time} |`);
   }
   for (const stage of folded) {
-    lines.push('', `<details><summary>${escapeHtml(stage.name)}: output</summary>`, '', neutralizeComments(stage.output ?? '') + cutNote(stage), '', '</details>');
+    lines.push(
+      '',
+      `<details><summary>${escapeHtml(stage.name)}: output</summary>`,
+      '',
+      neutralizeComments(stage.output ?? '') + cutNote(stage),
+      '',
+      '</details>',
+    );
   }
   lines.push('', `<sub>${STATUSES.map((s) => `${STATUS_EMOJI[s]} ${s}`).join(' · ')} · times in UTC</sub>`);
   lines.push(`${stateLinePrefix(marker)}${serializeState(state)} -->`);
@@ -77,7 +89,9 @@ export function fitState(state: DashboardState, marker: string, limit = MAX_BODY
     const length = renderDashboard(current, marker).length;
     if (length <= limit) return current;
     const excess = length - limit;
-    const candidates = current.stages.filter((s) => (s.output ?? '').length > 0).sort((a, b) => (b.output ?? '').length - (a.output ?? '').length);
+    const candidates = current.stages
+      .filter((s) => (s.output ?? '').length > 0)
+      .sort((a, b) => (b.output ?? '').length - (a.output ?? '').length);
     const longest = candidates[0];
     if (!longest) break;
     const text = longest.output ?? '';
@@ -104,14 +118,14 @@ function isLong(output: string): boolean {
 }
 
 function cutNote(stage: StageRecord): string {
-  return stage.cut ? ` _(output cut by ${stage.cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; see the run for all of it)_` : '';
+  return stage.cut
+    ? ` _(output cut by ${stage.cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; see the run for all of it)_`
+    : '';
 }
 
 /** Text for one table cell: no line breaks, pipes escaped, no HTML comment openers. */
 function inline(text: string): string {
-  return neutralizeComments(text)
-    .replace(/\r?\n/g, ' ')
-    .replace(/\|/g, '\\|');
+  return neutralizeComments(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
 function neutralizeComments(text: string): string {

@@ -121,7 +121,8 @@ export function holdsStages(state: DashboardState, defs: StageDefinition[]): boo
 
 /** Merges two dashboards of the same commit: for each stage the newer write wins; a's order first. */
 export function mergeStates(a: DashboardState, b: DashboardState): DashboardState {
-  const newer = (x: StageRecord, y: StageRecord) => compareRuns(x, y) || ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
+  const newer = (x: StageRecord, y: StageRecord) =>
+    compareRuns(x, y) || ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
   const fromB = new Map(b.stages.map((s) => [s.key, s]));
   const stages = a.stages.map((s) => {
     const other = fromB.get(s.key);

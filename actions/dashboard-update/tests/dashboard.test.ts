@@ -32,7 +32,14 @@ class MemoryStore implements CommentStore {
   async create(body: string) {
     this.calls.push('create');
     await this.delay();
-    const c = { id: this.id++, body, url: `https://github.test/c/${this.id}`, login: 'github-actions[bot]', userType: 'Bot', createdAt: new Date(1_700_000_000_000 + this.id * 1000).toISOString() };
+    const c = {
+      id: this.id++,
+      body,
+      url: `https://github.test/c/${this.id}`,
+      login: 'github-actions[bot]',
+      userType: 'Bot',
+      createdAt: new Date(1_700_000_000_000 + this.id * 1000).toISOString(),
+    };
     this.comments.push(c);
     return { ...c };
   }
@@ -73,7 +80,16 @@ function request(mode: 'init' | 'update', stage?: string, extra: Partial<Dashboa
   const update: StageUpdate | undefined = stage
     ? { key: stage, status: 'success', run: 1, attempt: 1, at: new Date().toISOString(), w: `w${w++}` }
     : undefined;
-  return { mode, marker: 'infra-dashboard', title: 'Commit Dashboard', sha: SHA, stages: DEFAULT_STAGES, update, ref: { run: 1, attempt: 1, at: new Date().toISOString() }, ...extra };
+  return {
+    mode,
+    marker: 'infra-dashboard',
+    title: 'Commit Dashboard',
+    sha: SHA,
+    stages: DEFAULT_STAGES,
+    update,
+    ref: { run: 1, attempt: 1, at: new Date().toISOString() },
+    ...extra,
+  };
 }
 
 describe('syncDashboard', () => {
@@ -94,7 +110,10 @@ describe('syncDashboard', () => {
     const resolveSha = async () => {
       throw new Error('must not look the sha up');
     };
-    const updated = await syncDashboard(request('update', 'apply', { sha: undefined, commentId: created.comment!.id }), deps(store, { resolveSha }));
+    const updated = await syncDashboard(
+      request('update', 'apply', { sha: undefined, commentId: created.comment!.id }),
+      deps(store, { resolveSha }),
+    );
     expect(updated.sha).toBe(SHA);
   });
 

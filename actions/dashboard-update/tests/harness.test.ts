@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAction, startFakeGitHub, type ActionResult, type FakeGitHubApi, type RunActionOptions } from '../../../packages/testing/src/index.js';
+import {
+  runAction,
+  startFakeGitHub,
+  type ActionResult,
+  type FakeGitHubApi,
+  type RunActionOptions,
+} from '../../../packages/testing/src/index.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHA = 'abc1234def5678901234567890abcdef12345678';
@@ -26,7 +32,10 @@ function prEvent(number: number, sha = SHA): Pick<RunActionOptions, 'event' | 'e
   return { eventName: 'pull_request', event: { action: 'synchronize', number, pull_request: { number, head: { sha } } } };
 }
 
-function run(inputs: Record<string, string>, options: RunActionOptions & { token?: string; runId?: string; attempt?: string } = {}): Promise<ActionResult> {
+function run(
+  inputs: Record<string, string>,
+  options: RunActionOptions & { token?: string; runId?: string; attempt?: string } = {},
+): Promise<ActionResult> {
   const { token = 'ghs_writetoken', runId = '1001', attempt = '1', ...rest } = options;
   return runAction(actionDir, {
     ...rest,
@@ -65,14 +74,18 @@ describe('dashboard-update on a pull request', () => {
     const [comment] = dashboards(pr);
     expect(dashboards(pr)).toHaveLength(1);
     expect(result.outputs).toMatchObject({ 'comment-id': String(comment.id), created: 'true', 'pr-number': String(pr), sha: SHA });
-    expect(result.outputs['comment-url']).toBe(`${github.url}/octo-org/pipeline-demo/pull/${pr}#issuecomment-${comment.id}`.replace('/pull/', '/issues/'));
+    expect(result.outputs['comment-url']).toBe(
+      `${github.url}/octo-org/pipeline-demo/pull/${pr}#issuecomment-${comment.id}`.replace('/pull/', '/issues/'),
+    );
     const lines = comment.body.split('\n');
     expect(lines[0]).toBe(MARKER);
     expect(lines[1]).toBe('## ⚙️ Commit Dashboard `abc1234`');
     expect(lines[2]).toBe('| Stage | Status | Output | Time |');
     expect(lines[3]).toBe('|-------|--------|--------|------|');
     expect(lines.slice(4, 12)).toEqual(
-      ['CI Validate', 'Plan: bootstrap', 'Plan: platform', 'Plan: data-staging', 'Plan: data-prod', 'Apply', 'E2E Tests', 'AI Review'].map((n) => `| ${n} | ⏳ | - | - |`),
+      ['CI Validate', 'Plan: bootstrap', 'Plan: platform', 'Plan: data-staging', 'Plan: data-prod', 'Apply', 'E2E Tests', 'AI Review'].map(
+        (n) => `| ${n} | ⏳ | - | - |`,
+      ),
     );
     expect(comment.user.login).toBe('github-actions[bot]');
     expect(result.summary).toContain('| CI Validate | ⏳ | - | - |');
@@ -87,7 +100,9 @@ describe('dashboard-update on a pull request', () => {
     expect(dashboards(pr)).toHaveLength(1);
     expect(result.outputs).toMatchObject({ 'comment-id': String(comment.id), created: 'false', sha: SHA });
     expect(rowOf(comment.body, 'Plan: platform')).toMatch(
-      new RegExp(`^\\| Plan: platform \\| 🔄 \\| \\[View\\]\\(${github.url.replace(/[.]/g, '\\.')}/octo-org/pipeline-demo/actions/runs/1001\\) \\| \\d\\d:\\d\\d \\|$`),
+      new RegExp(
+        `^\\| Plan: platform \\| 🔄 \\| \\[View\\]\\(${github.url.replace(/[.]/g, '\\.')}/octo-org/pipeline-demo/actions/runs/1001\\) \\| \\d\\d:\\d\\d \\|$`,
+      ),
     );
     expect(rowOf(comment.body, 'CI Validate')).toBe('| CI Validate | ⏳ | - | - |');
   });
@@ -96,11 +111,16 @@ describe('dashboard-update on a pull request', () => {
     const pr = nextPr++;
     const init = await run({ mode: 'init' }, prEvent(pr));
     const before = github.server.requests.length;
-    const result = await run({ stage: 'ci', status: 'success', output: '42 tests passed', 'comment-id': init.outputs['comment-id'] }, prEvent(pr));
+    const result = await run(
+      { stage: 'ci', status: 'success', output: '42 tests passed', 'comment-id': init.outputs['comment-id'] },
+      prEvent(pr),
+    );
     expectClean(result);
     const requests = github.server.requests.slice(before);
     expect(requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
-    expect(rowOf(dashboards(pr)[0].body, 'CI Validate')).toMatch(/^\| CI Validate \| ✅ \| \[View\]\(.*\) · 42 tests passed \| \d\d:\d\d \|$/);
+    expect(rowOf(dashboards(pr)[0].body, 'CI Validate')).toMatch(
+      /^\| CI Validate \| ✅ \| \[View\]\(.*\) · 42 tests passed \| \d\d:\d\d \|$/,
+    );
   });
 
   it('accepts the values of job.status, steps.<id>.outcome and needs.<id>.result', async () => {
@@ -151,7 +171,9 @@ describe('dashboard-update on a pull request', () => {
     await run({ stage: 'apply', status: 'success' }, { ...prEvent(pr), runId: '2000' });
     const stale = await run({ stage: 'apply', status: 'failure' }, { ...prEvent(pr), runId: '1999' });
     expectClean(stale);
-    expect(stale.notices.join('\n')).toMatch(/Ignored the update of stage 'apply' from run 1999 attempt 1: the dashboard already holds run 2000 attempt 1/);
+    expect(stale.notices.join('\n')).toMatch(
+      /Ignored the update of stage 'apply' from run 1999 attempt 1: the dashboard already holds run 2000 attempt 1/,
+    );
     expect(rowOf(dashboards(pr)[0].body, 'Apply')).toMatch(/^\| Apply \| ✅ \|/);
     const retry = await run({ stage: 'apply', status: 'failure' }, { ...prEvent(pr), runId: '2000', attempt: '2' });
     expectClean(retry);
@@ -176,10 +198,15 @@ describe('dashboard-update on a pull request', () => {
     const pr = nextPr++;
     github.issues.addPull({ number: pr, headSha: SHA2 });
     const trigger = github.issues.seedIssueComment(pr, '/deploy');
-    const result = await run({ mode: 'init' }, { eventName: 'issue_comment', event: { action: 'created', issue: { number: pr, pull_request: {} }, comment: { id: trigger.id } } });
+    const result = await run(
+      { mode: 'init' },
+      { eventName: 'issue_comment', event: { action: 'created', issue: { number: pr, pull_request: {} }, comment: { id: trigger.id } } },
+    );
     expectClean(result);
     expect(result.outputs).toMatchObject({ sha: SHA2, 'pr-number': String(pr), created: 'true' });
-    expect(github.issues.reactions.filter((r) => r.commentId === trigger.id).map((r) => [r.content, r.user.login])).toEqual([['eyes', 'github-actions[bot]']]);
+    expect(github.issues.reactions.filter((r) => r.commentId === trigger.id).map((r) => [r.content, r.user.login])).toEqual([
+      ['eyes', 'github-actions[bot]'],
+    ]);
     expect(github.issues.issueComments(pr)[1].body.startsWith('<!-- infra-dashboard:fedcba9 -->')).toBe(true);
   });
 
@@ -238,7 +265,9 @@ describe('concurrency', () => {
     await run({ mode: 'init' }, prEvent(pr));
     github.server.latency = { minMs: 5, maxMs: 60 };
     const keys = Array.from({ length: 20 }, (_, i) => `stage-${String(i).padStart(2, '0')}`);
-    const results = await Promise.all(keys.map((key) => run({ stage: key, status: 'success', output: `done ${key}` }, { ...prEvent(pr), timeoutMs: 120_000 })));
+    const results = await Promise.all(
+      keys.map((key) => run({ stage: key, status: 'success', output: `done ${key}` }, { ...prEvent(pr), timeoutMs: 120_000 })),
+    );
     for (const r of results) expect(r.exitCode).toBe(0);
     expect(results.flatMap((r) => r.warnings)).toEqual([]);
     const all = dashboards(pr);

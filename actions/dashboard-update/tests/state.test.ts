@@ -101,7 +101,12 @@ describe('hidden state', () => {
     const json = serializeState(state);
     expect(json).not.toContain('--');
     expect(json).not.toContain('<');
-    expect(body.split('\n').filter((l) => l.includes('-->')).every((l) => /^<!-- .* -->$/.test(l) || !l.includes('<!--'))).toBe(true);
+    expect(
+      body
+        .split('\n')
+        .filter((l) => l.includes('-->'))
+        .every((l) => /^<!-- .* -->$/.test(l) || !l.includes('<!--')),
+    ).toBe(true);
     expect(extractState(body, 'infra-dashboard')).toEqual(state);
   });
 

@@ -176,7 +176,8 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
     return c && c.kind === kind && c.owner === req.params.owner && c.repo === req.params.repo ? c : undefined;
   };
 
-  const json = (c: StoredComment, req: FakeRequest) => (c.kind === 'issue' ? issueCommentJson(c, req, pulls, reactions) : commitCommentJson(c, req, reactions));
+  const json = (c: StoredComment, req: FakeRequest) =>
+    c.kind === 'issue' ? issueCommentJson(c, req, pulls, reactions) : commitCommentJson(c, req, reactions);
 
   // Issue comments.
   github.route('GET', '/repos/:owner/:repo/issues/:issue_number/comments', (req) => {
@@ -187,21 +188,33 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
     const list = state
       .issueComments(n, `${req.params.owner}/${req.params.repo}`)
       .filter((c) => Number.isNaN(sinceMs) || c.updatedAt.getTime() >= sinceMs);
-    return paginate(req, list.map((c) => json(c, req)));
+    return paginate(
+      req,
+      list.map((c) => json(c, req)),
+    );
   });
   github.route('POST', '/repos/:owner/:repo/issues/:issue_number/comments', (req) => {
     const n = issueNumberOf(req);
     if (n === undefined) return ghError(404, 'Not Found');
     const body = bodyOf(req, 'IssueComment');
     if (typeof body !== 'string') return body;
-    const c = addComment({ kind: 'issue', owner: req.params.owner, repo: req.params.repo, issueNumber: n, body, user: userOf(req.identity) });
+    const c = addComment({
+      kind: 'issue',
+      owner: req.params.owner,
+      repo: req.params.repo,
+      issueNumber: n,
+      body,
+      user: userOf(req.identity),
+    });
     return { status: 201, body: json(c, req), headers: { location: `${req.baseUrl}/repos/${c.owner}/${c.repo}/issues/comments/${c.id}` } };
   });
   github.route('GET', '/repos/:owner/:repo/issues/comments/:comment_id', (req) => {
     const c = commentOf(req, 'issue');
     return c ? { status: 200, body: json(c, req) } : ghError(404, 'Not Found');
   });
-  github.route('PATCH', '/repos/:owner/:repo/issues/comments/:comment_id', (req) => updateComment(req, commentOf(req, 'issue'), 'IssueComment'));
+  github.route('PATCH', '/repos/:owner/:repo/issues/comments/:comment_id', (req) =>
+    updateComment(req, commentOf(req, 'issue'), 'IssueComment'),
+  );
   github.route('DELETE', '/repos/:owner/:repo/issues/comments/:comment_id', (req) => deleteComment(commentOf(req, 'issue')));
 
   // Reactions on issue comments.
@@ -210,7 +223,10 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
     if (!c) return ghError(404, 'Not Found');
     const content = req.query.get('content');
     const list = reactions.filter((r) => r.commentId === c.id && (!content || r.content === content));
-    return paginate(req, list.map((r) => reactionJson(r, req)));
+    return paginate(
+      req,
+      list.map((r) => reactionJson(r, req)),
+    );
   });
   github.route('POST', '/repos/:owner/:repo/issues/comments/:comment_id/reactions', (req) => {
     const c = commentOf(req, 'issue');
@@ -222,7 +238,13 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
     const user = userOf(req.identity);
     const existing = reactions.find((r) => r.commentId === c.id && r.content === content && r.user.id === user.id);
     if (existing) return { status: 200, body: reactionJson(existing, req) };
-    const reaction: StoredReaction = { id: github.nextId(), commentId: c.id, content: content as ReactionContent, user, createdAt: new Date() };
+    const reaction: StoredReaction = {
+      id: github.nextId(),
+      commentId: c.id,
+      content: content as ReactionContent,
+      user,
+      createdAt: new Date(),
+    };
     reactions.push(reaction);
     return { status: 201, body: reactionJson(reaction, req) };
   });
@@ -243,21 +265,39 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
   github.route('GET', '/repos/:owner/:repo/commits/:commit_sha/pulls', (req) => {
     const sha = req.params.commit_sha;
     const list = pulls
-      .filter((p) => p.owner === req.params.owner && p.repo === req.params.repo && p.commits.some((c) => c === sha || (sha.length >= 7 && c.startsWith(sha))))
+      .filter(
+        (p) =>
+          p.owner === req.params.owner &&
+          p.repo === req.params.repo &&
+          p.commits.some((c) => c === sha || (sha.length >= 7 && c.startsWith(sha))),
+      )
       .sort((a, b) => Number(b.state === 'open') - Number(a.state === 'open') || a.number - b.number);
-    return paginate(req, list.map((p) => pullJson(p, req, state, true)));
+    return paginate(
+      req,
+      list.map((p) => pullJson(p, req, state, true)),
+    );
   });
 
   // Commit comments.
   github.route('GET', '/repos/:owner/:repo/commits/:commit_sha/comments', (req) => {
     const list = state.commitComments(req.params.commit_sha, `${req.params.owner}/${req.params.repo}`);
-    return paginate(req, list.map((c) => json(c, req)));
+    return paginate(
+      req,
+      list.map((c) => json(c, req)),
+    );
   });
   github.route('POST', '/repos/:owner/:repo/commits/:commit_sha/comments', (req) => {
     if (!/^[0-9a-f]{7,40}$/i.test(req.params.commit_sha)) return ghError(422, 'No commit found for SHA: ' + req.params.commit_sha);
     const body = bodyOf(req, 'CommitComment');
     if (typeof body !== 'string') return body;
-    const c = addComment({ kind: 'commit', owner: req.params.owner, repo: req.params.repo, commitId: req.params.commit_sha, body, user: userOf(req.identity) });
+    const c = addComment({
+      kind: 'commit',
+      owner: req.params.owner,
+      repo: req.params.repo,
+      commitId: req.params.commit_sha,
+      body,
+      user: userOf(req.identity),
+    });
     return { status: 201, body: json(c, req), headers: { location: `${req.baseUrl}/repos/${c.owner}/${c.repo}/comments/${c.id}` } };
   });
   github.route('GET', '/repos/:owner/:repo/comments/:comment_id', (req) => {
@@ -350,7 +390,10 @@ function issueCommentJson(c: StoredComment, req: FakeRequest, pulls: StoredPull[
     issue_url: `${repoApi}/issues/${c.issueNumber}`,
     author_association: associationOf(c.user),
     performed_via_github_app: null,
-    reactions: reactionRollup(url, reactions.filter((r) => r.commentId === c.id)),
+    reactions: reactionRollup(
+      url,
+      reactions.filter((r) => r.commentId === c.id),
+    ),
   };
 }
 
@@ -370,7 +413,10 @@ function commitCommentJson(c: StoredComment, req: FakeRequest, reactions: Stored
     created_at: isoSeconds(c.createdAt),
     updated_at: isoSeconds(c.updatedAt),
     author_association: associationOf(c.user),
-    reactions: reactionRollup(url, reactions.filter((r) => r.commentId === c.id)),
+    reactions: reactionRollup(
+      url,
+      reactions.filter((r) => r.commentId === c.id),
+    ),
   };
 }
 
