@@ -2,7 +2,7 @@
 
 type Json = Record<string, unknown>;
 
-/** The message as lines of text: header, sections, fields as `Label: value`, context lines, links as `label <url>`. */
+/** The message as lines of text: header, sections, fields as `Label: value`, context lines, links as `label (url)`. */
 export function renderSlackMessage(message: { text?: unknown; blocks?: unknown; attachments?: unknown }): string {
   const lines: string[] = [];
   const blocks = Array.isArray(message.blocks) ? (message.blocks as Json[]) : [];
@@ -64,7 +64,7 @@ export function mrkdwn(text: string): string {
     .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => label ?? `@${id}`)
     .replace(/<@([A-Z0-9]+)>/g, '@$1')
     .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `#${label ?? id}`)
-    .replace(/<([^|<>]+)\|([^<>]+)>/g, '$2 <$1>')
+    .replace(/<([^|<>]+)\|([^<>]+)>/g, '$2 ($1)')
     .replace(/<([a-z]+:[^<>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
