@@ -16,7 +16,7 @@ const USAGE = `usage:
   pnpm copy-workflow <name> --to <repo dir> [--owner ORG] [--ref vX.Y.Z | --sha SHA] [--force]
   pnpm copy-workflow --check <repo dir>
 options:
-  --owner ORG    the GitHub owner of your pipeline-actions copy (default: the owner of this checkout's origin remote)
+  --owner ORG    the GitHub owner of your pipeline-actions copy (default: the owner of this checkout's origin remote, else your-org)
   --ref vX.Y.Z   pin to this release (default: the newest vX.Y.Z tag)
   --sha SHA      pin to this commit
   --force        overwrite a workflow that differs from the copy
@@ -85,8 +85,10 @@ function ownerFromOrigin(repo: string): string | undefined {
 function copy(options: Options, io: Io): number {
   const source = path.resolve(options.source);
   const name = options.name!;
-  const owner = options.owner ?? ownerFromOrigin(source);
-  if (!owner) throw new ToolError('--owner ORG is required (the origin remote of the source does not name a GitHub owner)');
+  const owner = options.owner ?? ownerFromOrigin(source) ?? 'your-org';
+  if (options.owner === undefined && owner === 'your-org') {
+    io.err('warning: no --owner and no GitHub origin remote to take it from: the references keep the owner your-org; pass --owner ORG');
+  }
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner))
     throw new ToolError(`--owner "${owner}" is not a GitHub user or organisation name`);
 

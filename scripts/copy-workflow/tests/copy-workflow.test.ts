@@ -87,6 +87,26 @@ describe('copy-workflow', () => {
     expect(findings.map(formatFinding).join('\n')).toBe('');
   });
 
+  test('without --owner and without a GitHub origin the owner stays your-org, with a warning', () => {
+    const repo = target('no-owner');
+    const result = run('promote-qa', '--to', repo, '--source', source);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('warning: no --owner');
+    expect(readFileSync(path.join(repo, '.github', 'workflows', 'promote-qa.yml'), 'utf8')).toContain(
+      `your-org/pipeline-actions/actions/promote-artifact@${sha['v1.10.0']} # v1.10.0`,
+    );
+    git(source, 'remote', 'add', 'origin', 'git@github.com:data-team/pipeline-actions.git');
+    try {
+      const other = target('origin-owner');
+      expect(run('promote-qa', '--to', other, '--source', source)).toMatchObject({ code: 0, err: '' });
+      expect(readFileSync(path.join(other, '.github', 'workflows', 'promote-qa.yml'), 'utf8')).toContain(
+        'data-team/pipeline-actions/actions/',
+      );
+    } finally {
+      git(source, 'remote', 'remove', 'origin');
+    }
+  });
+
   test('--ref pins to that release and --sha to that commit', () => {
     const repo = target('pin-ref');
     expect(run('promote-qa', '--to', repo, '--owner', 'acme', '--ref', 'v1.2.0', '--source', source).code).toBe(0);
