@@ -118,7 +118,8 @@ async function dashboard(
   });
 }
 
-export async function runPromotionChain(ctx: DemoContext): Promise<Published | undefined> {
+/** The whole chain; `onPublished` is called as soon as the first version is published (for work that needs only that). */
+export async function runPromotionChain(ctx: DemoContext, onPublished?: (published: Published) => void): Promise<Published | undefined> {
   const { t, steps, github } = ctx;
   await createBucket(ctx.s3.clientConfig, ARTIFACT_BUCKET);
   const message = 'Loader: retry throttled S3 reads';
@@ -147,6 +148,7 @@ export async function runPromotionChain(ctx: DemoContext): Promise<Published | u
     return undefined;
   }
   const version = published.result!.outputs.version;
+  onPublished?.({ version, commit });
   await dashboard(ctx, ci, buildDir, 'build', `\`${published.result!.outputs.tag}\``, commit, commentId);
 
   t.job('deploy', '(environment dev)');

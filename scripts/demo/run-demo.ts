@@ -98,9 +98,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         else loadRefusal.steps.skip('second load of the same batch is refused', 'not run: the first load did not complete');
       })(),
       (async () => {
-        const published = await runPromotionChain(promotion);
-        if (published) await refuseProdWithoutQa(prodRefusal, published);
-        else prodRefusal.steps.skip('production refuses a version without a QA tag', 'not run: the promotion chain did not complete');
+        // The refusal needs only a published version, so it runs while that version goes through QA and production.
+        let refusal: Promise<void> | undefined;
+        await runPromotionChain(promotion, (published) => (refusal = refuseProdWithoutQa(prodRefusal, published)));
+        if (refusal) await refusal;
+        else prodRefusal.steps.skip('production refuses a version without a QA tag', 'not run: nothing was published');
       })(),
     ]);
     t.append(promotion.t);
