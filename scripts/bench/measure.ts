@@ -19,13 +19,17 @@ export function measureCommand(
     const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M', command, ...args], {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.end(options.input ?? '');
+    if (options.input !== undefined) {
+      // A child that exits before reading its input must not crash the benchmark with EPIPE.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
     child.on('error', reject);
     child.on('close', (exitCode) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
