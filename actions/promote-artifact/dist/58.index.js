@@ -71,7 +71,11 @@ var memory = __webpack_require__(96041);
 const PART_SIZE = 5 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 function s3Client(options, endpoint) {
-    return createS3Client({ region: options.region, endpoint: options.endpoint || endpoint || undefined, forcePathStyle: options.forcePathStyle });
+    return createS3Client({
+        region: options.region,
+        endpoint: options.endpoint || endpoint || undefined,
+        forcePathStyle: options.forcePathStyle,
+    });
 }
 function s3Key(options, service, name) {
     return `${options.prefix}${service}/${name}`;

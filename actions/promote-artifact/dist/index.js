@@ -52138,14 +52138,17 @@ async function uploadGitHubArtifact(file, retentionDays, now) {
     const client = new DefaultArtifactClient();
     let result;
     try {
-        result = await client.uploadArtifact((0,external_node_path_.basename)(file), [file], (0,external_node_path_.dirname)(file), { skipArchive: true, ...(retentionDays ? { retentionDays } : {}) });
+        result = await client.uploadArtifact((0,external_node_path_.basename)(file), [file], (0,external_node_path_.dirname)(file), {
+            skipArchive: true,
+            ...(retentionDays ? { retentionDays } : {}),
+        });
     }
     catch (error) {
         const message = error.message ?? String(error);
         if (/already exists/i.test(message)) {
             throw new src/* UserError */.yo(`An artifact named ${(0,external_node_path_.basename)(file)} already exists in this workflow run: each version is published once (a re-run attempt needs a new version).`);
         }
-        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} failed: ${message}`);
+        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} failed: ${message}`, { cause: error });
     }
     if (!result.id)
         throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} returned no artifact id.`);
@@ -52186,7 +52189,7 @@ async function downloadGitHubArtifact(id, token, repo, runId, dir, expectedSha25
         const status = httpStatus(error);
         if (status === 403)
             throw apiError(error, `Downloading artifact ${id}`, 'actions: read');
-        throw new Error(`Downloading GitHub artifact ${id} failed: ${error.message ?? String(error)}`);
+        throw new Error(`Downloading GitHub artifact ${id} failed: ${error.message ?? String(error)}`, { cause: error });
     }
     const files = await external_node_fs_.promises.readdir(dir);
     if (files.length !== 1)
@@ -52251,7 +52254,9 @@ async function download(deps, record, workDir) {
             }
         }
         else {
-            reasons.push(found.state === 'expired' ? `GitHub artifact ${found.id} of run ${record.run_id} has expired` : `run ${record.run_id} no longer has the GitHub artifact`);
+            reasons.push(found.state === 'expired'
+                ? `GitHub artifact ${found.id} of run ${record.run_id} has expired`
+                : `run ${record.run_id} no longer has the GitHub artifact`);
             if (record.s3_uri)
                 log.info(`${reasons[0]}; using the S3 copy ${record.s3_uri}.`);
         }
@@ -52319,10 +52324,18 @@ function getInputs(get) {
         r.fail('stage', `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`);
     }
     const pathText = r.raw('path');
-    const patterns = mode === 'publish' ? pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')) : [];
+    const patterns = mode === 'publish'
+        ? pathText
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l !== '' && !l.startsWith('#'))
+        : [];
     if (mode === 'publish' && patterns.length === 0)
         r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
-    const destinations = pathText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    const destinations = pathText
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
     if (mode === 'fetch' && destinations.length > 1)
         r.fail('path', 'for fetch is one destination directory, not a list.');
     const destination = mode === 'fetch' ? (destinations[0] ?? 'artifact') : '';
@@ -56328,7 +56341,11 @@ async function publish(deps) {
     if (existing && existing.commit !== ctx.sha) {
         throw new src/* UserError */.yo(`Tag ${tag} already exists on commit ${existing.commit.slice(0, 7)}, not on ${ctx.sha.slice(0, 7)}: version ${version} belongs to another build. Nothing was uploaded or tagged; publish a new version.`);
     }
-    const globber = await create(inputs.patterns.join('\n'), { matchDirectories: true, implicitDescendants: true, followSymbolicLinks: true });
+    const globber = await create(inputs.patterns.join('\n'), {
+        matchDirectories: true,
+        implicitDescendants: true,
+        followSymbolicLinks: true,
+    });
     const matched = await globber.glob();
     const entries = await collectEntries(matched, ctx.workspace);
     if (!entries.some((e) => e.type === 'file')) {
