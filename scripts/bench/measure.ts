@@ -23,8 +23,8 @@ export function measureCommand(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (options.input !== undefined) {
       // A child that exits before reading its input must not crash the benchmark with EPIPE.
       child.stdin?.on('error', () => undefined);
