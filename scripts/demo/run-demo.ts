@@ -62,7 +62,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let github: FakeGitHubApi | undefined;
   let slack: SlackServer | undefined;
   try {
+    const serversStarted = Date.now();
     [s3, github, slack] = await Promise.all([startS3Server(), startFakeGitHub(), startSlackServer()]);
+    const serversMs = Date.now() - serversStarted;
     const baseEnv = {
       ...s3.env,
       // Everything an action could reach goes to loopback; GITHUB_SERVER_URL stays github.com (links only).
@@ -88,6 +90,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     t.line(`  S3 (moto)     ${s3.endpoint}   ${describeBatch(batch)}`);
     t.line(`  GitHub API    ${github.url}   repository ${ctx.repo}`);
     t.line(`  Slack         ${slack.url}   Web API at ${slack.apiUrl}`);
+    t.line(t.paint(`  (servers up in ${formatMs(serversMs)}; moto's start is most of it)`, 'dim'));
     const missing = ACTIONS.map((a) => steps.notBuilt(a)).filter((m): m is string => m !== undefined);
     if (missing.length > 0) t.line(t.paint(`  Not built yet: ${missing.join('; ')}`, 'red'));
 
