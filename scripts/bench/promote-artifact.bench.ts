@@ -23,7 +23,7 @@ async function writePayload(dir: string, totalMb: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const out = createWriteStream(join(dir, `part-${String(i).padStart(3, '0')}.bin`));
     for (let mb = 0; mb < fileMb; mb++) {
-      if (!out.write(Buffer.from(randomBytes(786_432).toString('base64')))) await new Promise((r) => out.once('drain', r));
+      if (!out.write(Buffer.from(randomBytes(786_432).toString('base64')))) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }

@@ -28,8 +28,15 @@ describe('versions', () => {
   });
 
   it('orders by the time inside the version, not by name', () => {
-    const versions = ['fff0001-20250301-100000', 'aaa0002-20250302-100000', '0000003-20241231-235959'].map((version) => ({ version, tag: `qa-${version}` }));
-    expect(versions.sort(compareNewestFirst).map((v) => v.version)).toEqual(['aaa0002-20250302-100000', 'fff0001-20250301-100000', '0000003-20241231-235959']);
+    const versions = ['fff0001-20250301-100000', 'aaa0002-20250302-100000', '0000003-20241231-235959'].map((version) => ({
+      version,
+      tag: `qa-${version}`,
+    }));
+    expect(versions.sort(compareNewestFirst).map((v) => v.version)).toEqual([
+      'aaa0002-20250302-100000',
+      'fff0001-20250301-100000',
+      '0000003-20241231-235959',
+    ]);
   });
 
   it('breaks equal or missing timestamps by tag date', () => {
@@ -56,12 +63,19 @@ describe('deterministic packing and safe extraction', () => {
     mkdirSync(join(root, 'dist', 'sub'), { recursive: true });
     writeFileSync(join(root, 'dist', 'b.txt'), 'b');
     writeFileSync(join(root, 'dist', 'sub', 'a.txt'), 'a');
-    const entries = await collectEntries([join(root, 'dist', 'sub', 'a.txt'), join(root, 'dist'), join(root, 'dist', 'b.txt'), join(root, 'dist', 'sub')], root);
+    const entries = await collectEntries(
+      [join(root, 'dist', 'sub', 'a.txt'), join(root, 'dist'), join(root, 'dist', 'b.txt'), join(root, 'dist', 'sub')],
+      root,
+    );
     expect(entries.map((e) => e.name)).toEqual(['dist', 'dist/b.txt', 'dist/sub', 'dist/sub/a.txt']);
     const one = await packTarGz(entries, createWriteStream(join(root, 'one.tar.gz')));
     const two = await packTarGz(entries, createWriteStream(join(root, 'two.tar.gz')));
     expect(two.sha256).toBe(one.sha256);
-    expect(createHash('sha256').update(readFileSync(join(root, 'one.tar.gz'))).digest('hex')).toBe(one.sha256);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(root, 'one.tar.gz')))
+        .digest('hex'),
+    ).toBe(one.sha256);
     await extractTarGz(join(root, 'one.tar.gz'), join(root, 'out'));
     expect(readFileSync(join(root, 'out', 'dist', 'sub', 'a.txt'), 'utf8')).toBe('a');
   });
@@ -98,7 +112,14 @@ describe('inputs', () => {
   });
 
   it('accepts a custom version pattern and stage order', () => {
-    const inputs = read({ mode: 'fetch', service: 'api', version: 'v1.2.3', 'version-pattern': '^v\\d+\\.\\d+\\.\\d+$', stages: 'build, staging, live', stage: 'live' })();
+    const inputs = read({
+      mode: 'fetch',
+      service: 'api',
+      version: 'v1.2.3',
+      'version-pattern': '^v\\d+\\.\\d+\\.\\d+$',
+      stages: 'build, staging, live',
+      stage: 'live',
+    })();
     expect(inputs).toMatchObject({ version: 'v1.2.3', stage: 'live', stages: ['build', 'staging', 'live'], destination: 'artifact' });
   });
 });

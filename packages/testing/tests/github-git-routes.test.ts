@@ -16,7 +16,13 @@ afterAll(() => gh.stop());
 
 function api(
   path: string,
-  init: { method?: string; body?: unknown; token?: string; redirect?: RequestRedirect; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    token?: string;
+    redirect?: 'manual' | 'follow' | 'error';
+    headers?: Record<string, string>;
+  } = {},
 ) {
   return fetch(`${gh.url}${path}`, {
     method: init.method ?? 'GET',
