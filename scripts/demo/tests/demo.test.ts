@@ -1,11 +1,14 @@
 // Runs the whole demo once (every bundled action against moto, the fake GitHub API and the Slack capture server)
 // and checks its transcript: every step green, the second load refused, production refused without a QA tag.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { motoAvailable } from '../../../packages/testing/src/s3-server.js';
+import { findPythonWithMoto } from '../python.js';
 import { runDemo, type DemoResult } from '../run-demo.js';
 
-const haveMoto = motoAvailable();
-if (!haveMoto) console.warn('SKIPPING the demo test: moto is not installed (python3 -m pip install "moto[server]").');
+// The demo's own search (every python3 on PATH), so `npx pnpm test` finds moto where `npx` put /usr/bin first.
+const moto = findPythonWithMoto();
+const haveMoto = moto.python !== undefined;
+if (!haveMoto)
+  console.warn(`SKIPPING the demo test: moto is not installed (python3 -m pip install "moto[server]"); tried ${moto.tried.join(', ')}.`);
 
 (haveMoto ? describe : describe.skip)('pnpm demo', () => {
   let demo: DemoResult;
