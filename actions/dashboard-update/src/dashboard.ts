@@ -300,7 +300,7 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
         );
         if (holds(extractState(check.body, req.marker))) {
           // A slow write means a slow system: others' stale copies may still be on their way.
-          const slow = deps.now() - lastWriteAt + baseAge > 2_000;
+          const slow = deps.now() - lastWriteAt + baseAge > 10_000;
           const done = await confirm(check, contended || attempts > 1 || check.body !== body || slow);
           if (done) {
             outcome = result('written', done, extractState(done.body, req.marker)!, done.body);

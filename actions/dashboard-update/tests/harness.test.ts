@@ -266,7 +266,7 @@ describe('concurrency', () => {
     github.server.latency = { minMs: 5, maxMs: 60 };
     const keys = Array.from({ length: 20 }, (_, i) => `stage-${String(i).padStart(2, '0')}`);
     const results = await Promise.all(
-      keys.map((key) => run({ stage: key, status: 'success', output: `done ${key}` }, { ...prEvent(pr), timeoutMs: 120_000 })),
+      keys.map((key) => run({ stage: key, status: 'success', output: `done ${key}` }, { ...prEvent(pr), timeoutMs: 300_000 })),
     );
     for (const r of results) expect(r.exitCode).toBe(0);
     expect(results.flatMap((r) => r.warnings)).toEqual([]);
@@ -274,13 +274,13 @@ describe('concurrency', () => {
     expect(all).toHaveLength(1);
     const stages = stateOf(all[0].body).stages;
     for (const key of keys) expect(stages.find((s) => s.key === key)?.status).toBe('success');
-  }, 180_000);
+  }, 420_000);
 
   it('concurrent creators converge on the oldest comment and delete their duplicates', async () => {
     const pr = nextPr++;
     github.server.latency = { minMs: 5, maxMs: 40 };
     const results = await Promise.all(
-      ['ci', 'apply', 'e2e', 'review'].map((key) => run({ stage: key, status: 'running' }, { ...prEvent(pr), timeoutMs: 120_000 })),
+      ['ci', 'apply', 'e2e', 'review'].map((key) => run({ stage: key, status: 'running' }, { ...prEvent(pr), timeoutMs: 300_000 })),
     );
     for (const r of results) expect(r.exitCode).toBe(0);
     const all = dashboards(pr);
@@ -288,5 +288,5 @@ describe('concurrency', () => {
     expect(new Set(results.map((r) => r.outputs['comment-id']))).toEqual(new Set([String(all[0].id)]));
     const stages = stateOf(all[0].body).stages;
     for (const key of ['ci', 'apply', 'e2e', 'review']) expect(stages.find((s) => s.key === key)?.status).toBe('running');
-  }, 180_000);
+  }, 420_000);
 });
