@@ -13,7 +13,7 @@ const actions = readdirSync(actionsDir)
 
 // Input names an action reads through the kit's InputReader or @actions/core.
 const READ_INPUT =
-  /\.(?:string|secret|boolean|integer|enumeration|list|lineMap|yamlMapping|raw|getInput|getBooleanInput|getMultilineInput)\(\s*['"]([A-Za-z0-9_ -]+)['"]/g;
+  /\.(?:string|secret|boolean|integer|enumeration|list|lineMap|yamlMapping|raw|getInput|getBooleanInput|getMultilineInput)(?:<[^>(]*>)?\(\s*['"]([A-Za-z0-9_ -]+)['"]/g;
 
 function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
