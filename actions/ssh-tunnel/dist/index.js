@@ -41505,14 +41505,17 @@ async function main() {
         await writeSummary(readySummary(inputs, target, fingerprint, trusted, readyMs, ssh.pid));
     }
     catch (error) {
+        // Whether ssh was still trying decides "timed out" vs "exited"; read its log after stopping it,
+        // so a message it printed while we gave up is included.
+        const stillRunning = error instanceof TunnelNotReady && (error.reason === 'timeout' || (ssh !== undefined && ssh.exit() === undefined));
+        if (ssh)
+            await stopProcess(ssh.pid, dir, 2000);
         const log = readLog(files);
         if (isDebug() && log)
             core_debug(`ssh log:\n${log}`);
-        if (ssh)
-            await stopProcess(ssh.pid, dir, 2000);
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
         if (error instanceof TunnelNotReady) {
-            const message = failureMessage(error, log, context, ssh?.exit() === undefined);
+            const message = failureMessage(error, log, context, stillRunning);
             await writeSummary(['### SSH tunnel failed', '', '```text', message, '```', '', 'ssh was stopped and the private key deleted.'].join('\n'));
             throw new UserError(message);
         }

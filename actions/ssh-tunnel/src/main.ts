@@ -99,12 +99,15 @@ export async function main(): Promise<void> {
     core.info(`Tunnel ready in ${readyMs} ms (ssh pid ${ssh.pid}, host key ${fingerprint}).`);
     await writeSummary(readySummary(inputs, target, fingerprint, trusted, readyMs, ssh.pid));
   } catch (error) {
+    // Whether ssh was still trying decides "timed out" vs "exited"; read its log after stopping it,
+    // so a message it printed while we gave up is included.
+    const stillRunning = error instanceof TunnelNotReady && (error.reason === 'timeout' || (ssh !== undefined && ssh.exit() === undefined));
+    if (ssh) await stopProcess(ssh.pid, dir, 2000);
     const log = readLog(files);
     if (core.isDebug() && log) core.debug(`ssh log:\n${log}`);
-    if (ssh) await stopProcess(ssh.pid, dir, 2000);
     rmSync(dir, { recursive: true, force: true });
     if (error instanceof TunnelNotReady) {
-      const message = failureMessage(error, log, context, ssh?.exit() === undefined);
+      const message = failureMessage(error, log, context, stillRunning);
       await writeSummary(
         ['### SSH tunnel failed', '', '```text', message, '```', '', 'ssh was stopped and the private key deleted.'].join('\n'),
       );
