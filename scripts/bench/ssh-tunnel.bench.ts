@@ -11,7 +11,42 @@ import { inputEnvName } from '../../packages/testing/src/harness.js';
 import { node24Path } from '../../packages/testing/src/node-runtime.js';
 import { startSshd, type SshdServer } from '../../packages/testing/src/sshd.js';
 import { parseKeyValueFile } from '../../packages/testing/src/workflow-commands.js';
-import { measureCommand, median, type BenchRow, type CommandRun } from './measure.js';
+import { spawn } from 'node:child_process';
+import { median, type BenchRow, type CommandRun } from './measure.js';
+
+interface TimedRun extends CommandRun {
+  /** User + system CPU seconds of the command and its children, in ms: what it costs regardless of machine load. */
+  cpuMs: number;
+}
+
+/** Like measureCommand, plus CPU time (this machine is shared, so wall time alone says more about the load than about us). */
+function measureCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '__TIME__%M %U %S', command, ...args], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const m = /__TIME__(\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      resolve({
+        wallMs,
+        peakRssMb: m ? Number(m[1]) / 1024 : NaN,
+        cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN,
+        exitCode,
+        stdout,
+        stderr: stderr.replace(/__TIME__.*\n?/, ''),
+      });
+    });
+  });
+}
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const actionDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../actions/ssh-tunnel');
@@ -32,12 +67,12 @@ function pidsWith(marker: string): number[] {
   return pids;
 }
 
-function check(run: CommandRun, what: string): CommandRun {
+function check(run: TimedRun, what: string): TimedRun {
   if (run.exitCode !== 0) throw new Error(`${what} failed (${run.exitCode}): ${run.stderr}\n${run.stdout}`);
   return run;
 }
 
-async function runOurs(sshd: SshdServer, targetPort: number): Promise<{ main: CommandRun; post: CommandRun; readyMs: number }> {
+async function runOurs(sshd: SshdServer, targetPort: number): Promise<{ main: TimedRun; post: TimedRun; readyMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-runner-'));
   const temp = join(dir, 'temp');
   mkdirSync(temp);
@@ -101,7 +136,7 @@ for i in $(seq 1 1500); do (exec 3<>"/dev/tcp/127.0.0.1/$LOCAL") 2>/dev/null && 
 exit 1
 `;
 
-async function runBash(script: string, sshd: SshdServer, targetPort: number): Promise<CommandRun> {
+async function runBash(script: string, sshd: SshdServer, targetPort: number): Promise<TimedRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bash-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -135,6 +170,7 @@ export default async function (): Promise<BenchRow[]> {
   const post: number[] = [];
   const seed: number[] = [];
   const fair: number[] = [];
+  const cpu = { ours: [] as number[], seed: [] as number[], fair: [] as number[] };
   try {
     // One warm-up of each (disk cache, sshd's first fork), then interleaved rounds.
     await runOurs(sshd, targetPort);
@@ -145,8 +181,13 @@ export default async function (): Promise<BenchRow[]> {
       oursRss.push(run.main.peakRssMb);
       readyMs.push(run.readyMs);
       post.push(run.post.wallMs);
-      seed.push((await runBash(SEED, sshd, targetPort)).wallMs);
-      fair.push((await runBash(FAIR, sshd, targetPort)).wallMs);
+      cpu.ours.push(run.main.cpuMs);
+      const seedRun = await runBash(SEED, sshd, targetPort);
+      seed.push(seedRun.wallMs);
+      cpu.seed.push(seedRun.cpuMs);
+      const fairRun = await runBash(FAIR, sshd, targetPort);
+      fair.push(fairRun.wallMs);
+      cpu.fair.push(fairRun.cpuMs);
       console.error(
         `round ${round + 1}/${ROUNDS}: ours ${run.main.wallMs.toFixed(0)} ms, seed bash ${seed.at(-1)?.toFixed(0)} ms, fair bash ${fair.at(-1)?.toFixed(0)} ms`,
       );
@@ -157,7 +198,9 @@ export default async function (): Promise<BenchRow[]> {
   }
   const o = median(ours);
   const rss = Math.max(...oursRss);
-  const common = `${ROUNDS} rounds, same sshd on loopback; ours = whole step (Node 24 start, pinned host key, ssh alive, channel to the remote opened); action's own ready-ms median ${median(readyMs).toFixed(0)}`;
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  const cpuNote = `CPU ms (user+sys, children included) ours ${median(cpu.ours).toFixed(0)}, seed bash ${median(cpu.seed).toFixed(0)}, fair bash ${median(cpu.fair).toFixed(0)}; load average ${load}`;
+  const common = `${ROUNDS} rounds, same sshd on loopback; ours = whole step (Node 24 start, pinned host key, ssh alive, channel to the remote opened); action's own ready-ms median ${median(readyMs).toFixed(0)}; ${cpuNote}`;
   return [
     {
       benchmark: 'ssh-tunnel: step start to tunnel ready',
@@ -181,7 +224,7 @@ export default async function (): Promise<BenchRow[]> {
       peakRssMb: rss,
       goal: 'report only (<= 1.5x)',
       met: o <= 1.5 * median(fair),
-      note: 'the fair bash neither checks the remote nor cleans up',
+      note: `the fair bash neither checks the remote nor cleans up; ${cpuNote}`,
     },
     {
       benchmark: 'ssh-tunnel: post cleanup',
