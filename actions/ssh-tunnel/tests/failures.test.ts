@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { freePort, runAction, runMainAndPost } from '../../../packages/testing/src/index.js';
@@ -186,6 +188,26 @@ suite('ssh-tunnel failures against a real sshd', () => {
     const again = await runAction(actionDir, { step: 'post', state: main.state, runnerDir: main.runnerDir });
     expect(again.exitCode).toBe(0);
     expect(again.summary).toContain('already removed');
+  });
+
+  it('post finds and stops an ssh of the tunnel whose pid main never recorded (killed right after spawning it)', async () => {
+    // State as main leaves it when killed between starting ssh and saving its pid: the directory and ports only.
+    const runnerDir = mkdtempSync(join(tmpdir(), 'runner-'));
+    const dir = join(runnerDir, 'temp', 'ssh-tunnel-orphan');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, 'id'), 'not a real key\n', { mode: 0o600 });
+    const stray = spawn('bash', ['-c', `echo up; while :; do sleep 0.05; done # -F ${dir}/ssh_config`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise((resolve) => stray.stdout.once('data', resolve));
+    stray.stdout.destroy();
+    stray.unref();
+    const post = await runAction(actionDir, { step: 'post', runnerDir, state: { 'private-dir': dir, 'local-ports': '[]' } });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain(`another ssh of this tunnel (pid ${stray.pid}) stopped with SIGTERM`);
+    expect(alive(stray.pid as number)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('post with no saved state (main failed on its inputs) has nothing to do', async () => {
