@@ -24,7 +24,9 @@ export function createOctokit(token: string, options: OctokitOptions = {}): Octo
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      request: { retries: options.retries ?? 3, retryAfter: 1 },
+      // Plugin-level, not request.retries: a per-request value makes plugin-retry retry every failure,
+      // 404 and 422 included; at plugin level it keeps GitHub's do-not-retry statuses.
+      retry: { retries: options.retries ?? 3 },
       throttle: {
         onRateLimit: (retryAfter: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
           core.warning(`GitHub rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);

@@ -31,7 +31,9 @@ describe('createOctokit', () => {
 
   it('gives up on a 404 at once and exposes its status', async () => {
     const octokit = createOctokit('ghs_writetoken', { baseUrl: github.url });
+    const before = github.countRequests({ path: /^\/nothing\/here$/ });
     const error = await octokit.request('GET /nothing/here').catch((e: unknown) => e);
     expect(httpStatus(error)).toBe(404);
+    expect(github.countRequests({ path: /^\/nothing\/here$/ }) - before).toBe(1);
   });
 });

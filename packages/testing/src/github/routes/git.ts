@@ -269,7 +269,11 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
         node_id: json.node_id,
         url: `${api(req)}/commits/${c.sha}`,
         html_url: json.html_url,
-        commit: json,
+        comments_url: `${api(req)}/commits/${c.sha}/comments`,
+        commit: { ...json, comment_count: 0 },
+        // A commit whose author email matches no GitHub account has null author/committer users.
+        author: null,
+        committer: null,
         parents: json.parents,
       },
     };
