@@ -32,7 +32,7 @@ export interface RunActionOptions {
   /** Reuse a runner directory (RUNNER_TEMP, workspace) across main and post. */
   runnerDir?: string;
   timeoutMs?: number;
-  /** Values that must never appear in stdout/stderr (besides the ones the action masked). */
+  /** Values that must never appear in stdout/stderr at all, masked or not (outside `::add-mask::`). */
   secrets?: string[];
 }
 
@@ -51,7 +51,10 @@ export interface ActionResult {
   warnings: string[];
   notices: string[];
   masks: string[];
-  /** Masked or declared secret values found verbatim in stdout/stderr (should be empty). */
+  /**
+   * Secrets a log would show in clear (should be empty): a declared secret anywhere in stdout/stderr, or a
+   * masked value printed before its `::add-mask::` (the runner masks only from registration on) or on stderr.
+   */
   leakedSecrets: string[];
   runnerDir: string;
   durationMs: number;
@@ -139,12 +142,7 @@ export async function runAction(actionDir: string, options: RunActionOptions = {
 
   const commands = parseWorkflowCommands(stdout);
   const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
-  const secrets = [...masks, ...(options.secrets ?? [])].filter((s) => s.length > 0);
-  const unmasked = stdout
-    .split(/\r?\n/)
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
-  const leakedSecrets = secrets.filter((s) => unmasked.includes(s) || stderr.includes(s));
+  const leakedSecrets = findLeaks(stdout, stderr, masks, options.secrets ?? []);
   const of = (name: string) => commands.filter((c) => c.command === name).map((c) => c.message);
 
   return {
@@ -180,4 +178,18 @@ export async function runMainAndPost(
 
 export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+function findLeaks(stdout: string, stderr: string, masks: string[], declared: string[]): string[] {
+  const lines = stdout.split(/\r?\n/);
+  const printed = (value: string, upTo = lines.length) =>
+    lines.slice(0, upTo).some((l) => !l.startsWith('::add-mask::') && l.includes(value)) || stderr.includes(value);
+  const leaks = new Set<string>();
+  for (const value of declared) if (value && printed(value)) leaks.add(value);
+  for (const value of masks) {
+    if (!value) continue;
+    const registered = lines.indexOf(`::add-mask::${value}`);
+    if (printed(value, registered === -1 ? lines.length : registered)) leaks.add(value);
+  }
+  return [...leaks];
 }

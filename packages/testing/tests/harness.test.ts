@@ -34,12 +34,23 @@ describe('runAction', () => {
     expect(result.commands.find((c) => c.command === 'warning')?.properties).toEqual({ file: 'a.ts', line: '3' });
   });
 
-  it('reports a masked value that is printed unmasked', async () => {
+  it('reports a masked value printed before its mask was registered', async () => {
     const clean = await runAction(fixture, { inputs: { password: 's3cr3t-value' } });
     expect(clean.masks).toEqual(['s3cr3t-value']);
     expect(clean.leakedSecrets).toEqual([]);
-    const leaky = await runAction(fixture, { inputs: { password: 's3cr3t-value' }, env: { LEAK: 'yes' } });
+    const leaky = await runAction(fixture, { inputs: { password: 's3cr3t-value' }, env: { LEAK: 'before-mask' } });
     expect(leaky.leakedSecrets).toEqual(['s3cr3t-value']);
+  });
+
+  it('treats a masked value printed after its mask as masked, but a declared secret as leaked anywhere', async () => {
+    const masked = await runAction(fixture, { inputs: { password: 's3cr3t-value' }, env: { LEAK: 'after-mask' } });
+    expect(masked.leakedSecrets).toEqual([]);
+    const declared = await runAction(fixture, {
+      inputs: { password: 's3cr3t-value' },
+      env: { LEAK: 'after-mask' },
+      secrets: ['s3cr3t-value'],
+    });
+    expect(declared.leakedSecrets).toEqual(['s3cr3t-value']);
   });
 
   it('runs post with the state main saved, in the same runner directory', async () => {
