@@ -48197,7 +48197,9 @@ function createOctokit(token, options = {}) {
     const rateLimitRetries = options.rateLimitRetries ?? 3;
     return getOctokit(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        request: { retries: options.retries ?? 3, retryAfter: 1 },
+        // Plugin-level, not request.retries: a per-request value makes plugin-retry retry every failure,
+        // 404 and 422 included; at plugin level it keeps GitHub's do-not-retry statuses.
+        retry: { retries: options.retries ?? 3 },
         throttle: {
             onRateLimit: (retryAfter, opts, _o, retryCount) => {
                 warning(`GitHub rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
@@ -48410,9 +48412,14 @@ function holdsStages(state, defs) {
     const keys = new Set(state.stages.map((s) => s.key));
     return defs.every((d) => keys.has(d.key));
 }
-/** Merges two dashboards of the same commit: for each stage the newer write wins; a's order first. */
+/**
+ * Merges two dashboards of the same commit: for each stage the newer write wins; a's order first.
+ * Within one run, a real update beats the pending placeholder init wrote, whatever their times.
+ */
 function mergeStates(a, b) {
-    const newer = (x, y) => compareRuns(x, y) || ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
+    const newer = (x, y) => compareRuns(x, y) ||
+        Number(x.w !== undefined) - Number(y.w !== undefined) ||
+        ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
     const fromB = new Map(b.stages.map((s) => [s.key, s]));
     const stages = a.stages.map((s) => {
         const other = fromB.get(s.key);

@@ -119,10 +119,15 @@ export function holdsStages(state: DashboardState, defs: StageDefinition[]): boo
   return defs.every((d) => keys.has(d.key));
 }
 
-/** Merges two dashboards of the same commit: for each stage the newer write wins; a's order first. */
+/**
+ * Merges two dashboards of the same commit: for each stage the newer write wins; a's order first.
+ * Within one run, a real update beats the pending placeholder init wrote, whatever their times.
+ */
 export function mergeStates(a: DashboardState, b: DashboardState): DashboardState {
   const newer = (x: StageRecord, y: StageRecord) =>
-    compareRuns(x, y) || ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
+    compareRuns(x, y) ||
+    Number(x.w !== undefined) - Number(y.w !== undefined) ||
+    ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
   const fromB = new Map(b.stages.map((s) => [s.key, s]));
   const stages = a.stages.map((s) => {
     const other = fromB.get(s.key);

@@ -61,15 +61,15 @@ class MemoryStore implements CommentStore {
   }
 }
 
-/** Time runs 50 times faster: the clock and the sleeps agree, so latency and settle keep their ratio. */
+/** Time runs 10 times faster: the clock and the sleeps agree, so latency and settle keep their ratio. */
 function deps(store: MemoryStore, overrides: Partial<DashboardDeps> = {}): DashboardDeps {
   return {
     store,
     identity: async () => BOT,
     resolveSha: async () => SHA,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms / 50)),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms / 10)),
     random: Math.random,
-    now: () => Date.now() * 50,
+    now: () => Date.now() * 10,
     log: { info: () => undefined, notice: () => undefined, debug: () => undefined },
     ...overrides,
   };
@@ -98,7 +98,7 @@ describe('syncDashboard', () => {
     const created = await syncDashboard(request('init'), deps(store));
     expect(created).toMatchObject({ outcome: 'written', created: true });
     store.calls.length = 0;
-    // Real time here: on a loaded machine the 50x clock would make the write look slow (and confirm it).
+    // Real time here: on a loaded machine the 10x clock would make the write look slow (and confirm it).
     const updated = await syncDashboard(request('update', 'ci', { commentId: created.comment!.id }), deps(store, { now: Date.now }));
     expect(updated).toMatchObject({ outcome: 'written', created: false });
     expect(store.calls).toEqual(['get', 'update', 'get']);

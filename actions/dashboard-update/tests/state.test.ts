@@ -83,6 +83,18 @@ describe('applying changes', () => {
     expect(holdsUpdate(older, u)).toBe(false);
   });
 
+  it('prefers a real update over a pending placeholder written later by a concurrent init', () => {
+    const updated = applyUpdate(init(), upd('ci', 'running', { at: '2026-11-25T14:00:01.000Z' })).state;
+    const laterInit = applyInit(
+      newState(SHA, 'Commit Dashboard'),
+      DEFAULT_STAGES,
+      { ...ref, at: '2026-11-25T14:00:09.000Z' },
+      'Commit Dashboard',
+    );
+    expect(mergeStates(updated, laterInit).stages[0].status).toBe('running');
+    expect(mergeStates(laterInit, updated).stages[0].status).toBe('running');
+  });
+
   it('merges two copies of a dashboard stage by stage, newest write winning', () => {
     const a = applyUpdate(init(), upd('ci', 'success')).state;
     const b = applyUpdate(applyUpdate(init(), upd('apply', 'running')).state, upd('extra', 'failure')).state;
