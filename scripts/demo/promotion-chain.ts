@@ -155,7 +155,7 @@ export async function runPromotionChain(ctx: DemoContext, onPublished?: (publish
   t.job('deploy', '(environment dev)');
   const deployDir = newRunnerDir(ctx, 'deploy');
   t.step({
-    name: `Deploy: ./deploy.sh dev artifact/${published.result!.outputs['artifact-name']} ${version}; smoke test`,
+    name: `Deploy and smoke test (the user's own commands; printed, not run): ./deploy.sh dev artifact/${published.result!.outputs['artifact-name']} ${version}`,
     outcome: 'pass',
     note: '',
   });
@@ -168,7 +168,7 @@ export async function runPromotionChain(ctx: DemoContext, onPublished?: (publish
   const qaFetch = await fetchStage(ctx, qaRun, qaDir, version, 'qa');
   if (!qaFetch.ok) return skipRest(ctx, 'fetch for QA failed');
   t.step({
-    name: `Deploy: ./deploy.sh qa ${runnerPaths(qaFetch.result!.outputs.path, qaDir)} ${version}; smoke test`,
+    name: `Deploy and smoke test (the user's own commands; printed, not run): ./deploy.sh qa ${runnerPaths(qaFetch.result!.outputs.path, qaDir)} ${version}`,
     outcome: 'pass',
     note: '',
   });
@@ -188,7 +188,7 @@ export async function runPromotionChain(ctx: DemoContext, onPublished?: (publish
   const prodFetch = await fetchStage(ctx, prodRun, prodDir, version, 'prod');
   if (!prodFetch.ok) return skipRest(ctx, 'fetch for production failed');
   t.step({
-    name: `Deploy: ./deploy.sh production ${runnerPaths(prodFetch.result!.outputs.path, prodDir)} ${version}; smoke test`,
+    name: `Deploy and smoke test (the user's own commands; printed, not run): ./deploy.sh production ${runnerPaths(prodFetch.result!.outputs.path, prodDir)} ${version}`,
     outcome: 'pass',
     note: '',
   });
