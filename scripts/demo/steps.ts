@@ -46,6 +46,9 @@ export interface StepResult {
   result?: ActionResult;
 }
 
+/** Inputs a workflow fills from `secrets.*` or `github.token`: their values must never show in a step's log. */
+const SECRET_INPUTS = ['token', 'private-key', 'webhook-url'];
+
 export class StepRunner {
   constructor(
     private readonly t: Transcript,
@@ -101,7 +104,8 @@ export class StepRunner {
     const errors = result.errors.length > 0 ? result.errors : lastLines(result.stderr || result.stdout, 3);
     let ok: boolean;
     let note: string;
-    const leaked = leakedSecrets(result.stdout, result.stderr, spec.secrets ?? []);
+    const secrets = [...(spec.secrets ?? []), ...SECRET_INPUTS.map((name) => spec.inputs[name]).filter((v): v is string => !!v)];
+    const leaked = leakedSecrets(result.stdout, result.stderr, secrets);
     if (leaked.length > 0) {
       ok = false;
       note = `a secret appeared in the step's log: ${leaked.map(hint).join(', ')}`;
