@@ -2,7 +2,7 @@
 // Bundles every action (or the ones named) with ncc into its dist/: main at dist/index.js,
 // post at dist/post/index.js, each with a source map and licenses.txt. Deterministic output.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -27,9 +27,17 @@ async function buildAction(name) {
   const dir = join(root, 'actions', name);
   const meta = parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
   const started = Date.now();
-  rmSync(join(dir, 'dist'), { recursive: true, force: true });
-  await bundle(dir, 'src/index.ts', 'dist');
-  if (meta.runs?.post) await bundle(dir, 'src/post.ts', 'dist/post');
+  // Build beside dist/ and swap it in, so a test running the current bundle never sees a half-built one.
+  const staging = join(dir, `.dist-build-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await bundle(dir, 'src/index.ts', staging);
+    if (meta.runs?.post) await bundle(dir, 'src/post.ts', join(staging, 'post'));
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    renameSync(staging, join(dir, 'dist'));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   console.log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
