@@ -5,6 +5,7 @@ import { InputErrors, UserError, UserErrors, envInput, readRunContext, writeSumm
 import { tableOutputs } from './fragments.js';
 import { defaultSummaryFile, getInputs, type Inputs } from './inputs.js';
 import { buildMarker, describeLoad, markLoaded, type MarkResult } from './marker.js';
+import { keepYoungGenerationSmall } from './memory.js';
 import { createS3Store } from './s3-store.js';
 import type { BatchStore } from './store.js';
 import { renderInputFailure, renderSummary } from './summary.js';
@@ -29,6 +30,7 @@ export async function main(): Promise<void> {
   let mark: MarkResult | undefined;
 
   if (inputs.bucket) {
+    keepYoungGenerationSmall();
     const store = await createS3Store(inputs.bucket, inputs.s3);
     try {
       if (inputs.mode === 'validate') {
