@@ -48282,13 +48282,15 @@ async function resolveIdentity(octokit, token) {
     }
 }
 /**
- * True when the comment was written by the token's identity. With an installation token of a
- * GitHub App other than github-actions, the author is the `<app>[bot]` recorded when it was created.
+ * True when the comment was written by the token's identity. An installation token's identity is
+ * inferred (GET /user is refused), and a GitHub App other than github-actions writes as `<app>[bot]`:
+ * so for installation tokens any bot account counts. People are never bots, so no person's comment
+ * that copies the marker is ever taken for the dashboard.
  */
-function isOwnComment(comment, identity, recordedAuthor) {
+function isOwnComment(comment, identity) {
     if (comment.login === identity.login)
         return true;
-    return identity.installation && comment.userType === 'Bot' && recordedAuthor !== undefined && comment.login === recordedAuthor;
+    return identity.installation && comment.userType === 'Bot';
 }
 
 ;// CONCATENATED MODULE: ./src/status.ts
@@ -48405,6 +48407,9 @@ function holdsUpdate(state, update) {
     const order = compareRuns(record, update);
     if (order !== 0)
         return order > 0;
+    // A pending placeholder (init's, or a merged duplicate's) never supersedes a real update.
+    if (record.w === undefined)
+        return false;
     return (record.at ?? '') > update.at;
 }
 /** True when every declared stage is on the dashboard. */
@@ -48429,7 +48434,7 @@ function mergeStates(a, b) {
     for (const s of b.stages)
         if (!seen.has(s.key))
             stages.push(s);
-    return { ...a, by: a.by ?? b.by, stages };
+    return { ...a, stages };
 }
 /** Reads the hidden state JSON; undefined when it is missing or malformed. */
 function parseStateJson(json) {
@@ -48474,7 +48479,6 @@ function parseStateJson(json) {
         sha: r.sha,
         title: typeof r.title === 'string' ? r.title : '',
         stages,
-        ...(typeof r.by === 'string' ? { by: r.by } : {}),
     };
 }
 /**
@@ -48718,9 +48722,12 @@ async function syncDashboard(req, deps) {
         if (candidates.length === 0)
             return undefined;
         identity ??= await timed(() => deps.identity());
+        // Comments by the exact identity first (an installation token also accepts other bots), then the oldest.
         const own = candidates
-            .filter((c) => isOwnComment(c, identity, extractState(c.body, req.marker)?.by))
-            .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+            .filter((c) => isOwnComment(c, identity))
+            .sort((a, b) => Number(b.login === identity.login) - Number(a.login === identity.login) ||
+            a.createdAt.localeCompare(b.createdAt) ||
+            a.id - b.id);
         if (own.length === 0) {
             log.debug(`${candidates.length} dashboard comment(s) for ${sha7} were written by others; they are ignored.`);
             return undefined;
@@ -48787,7 +48794,7 @@ async function syncDashboard(req, deps) {
                 located = { comment: located.comment, duplicates: [own] };
             }
             const target = located.comment;
-            const absorb = located.duplicates.filter((d) => d.id === created?.id || deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS);
+            const absorb = located.duplicates.filter((d) => d.id === created?.id || (d.login === identity?.login && deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS));
             const contended = located.duplicates.length > 0;
             let current = target;
             let outcome;

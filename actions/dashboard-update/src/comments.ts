@@ -121,10 +121,12 @@ export async function resolveIdentity(octokit: Octokit, token: string): Promise<
 }
 
 /**
- * True when the comment was written by the token's identity. With an installation token of a
- * GitHub App other than github-actions, the author is the `<app>[bot]` recorded when it was created.
+ * True when the comment was written by the token's identity. An installation token's identity is
+ * inferred (GET /user is refused), and a GitHub App other than github-actions writes as `<app>[bot]`:
+ * so for installation tokens any bot account counts. People are never bots, so no person's comment
+ * that copies the marker is ever taken for the dashboard.
  */
-export function isOwnComment(comment: DashboardComment, identity: Identity, recordedAuthor?: string): boolean {
+export function isOwnComment(comment: DashboardComment, identity: Identity): boolean {
   if (comment.login === identity.login) return true;
-  return identity.installation && comment.userType === 'Bot' && recordedAuthor !== undefined && comment.login === recordedAuthor;
+  return identity.installation && comment.userType === 'Bot';
 }

@@ -160,9 +160,15 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
     readAt = deps.now();
     if (candidates.length === 0) return undefined;
     identity ??= await timed(() => deps.identity());
+    // Comments by the exact identity first (an installation token also accepts other bots), then the oldest.
     const own = candidates
-      .filter((c) => isOwnComment(c, identity!, extractState(c.body, req.marker)?.by))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+      .filter((c) => isOwnComment(c, identity!))
+      .sort(
+        (a, b) =>
+          Number(b.login === identity!.login) - Number(a.login === identity!.login) ||
+          a.createdAt.localeCompare(b.createdAt) ||
+          a.id - b.id,
+      );
     if (own.length === 0) {
       log.debug(`${candidates.length} dashboard comment(s) for ${sha7} were written by others; they are ignored.`);
       return undefined;
@@ -239,7 +245,7 @@ export async function syncDashboard(req: DashboardRequest, deps: DashboardDeps):
 
       const target = located.comment;
       const absorb = located.duplicates.filter(
-        (d) => d.id === created?.id || deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS,
+        (d) => d.id === created?.id || (d.login === identity?.login && deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS),
       );
       const contended = located.duplicates.length > 0;
       let current: DashboardComment = target;

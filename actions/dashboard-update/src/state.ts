@@ -23,8 +23,6 @@ export interface DashboardState {
   sha: string;
   title: string;
   stages: StageRecord[];
-  /** Login of the account that created the comment (recognises own comments for GitHub App tokens). */
-  by?: string;
 }
 
 /** The change one step asks for. */
@@ -110,6 +108,8 @@ export function holdsUpdate(state: DashboardState, update: StageUpdate): boolean
   if (record.w === update.w) return true;
   const order = compareRuns(record, update);
   if (order !== 0) return order > 0;
+  // A pending placeholder (init's, or a merged duplicate's) never supersedes a real update.
+  if (record.w === undefined) return false;
   return (record.at ?? '') > update.at;
 }
 
@@ -135,7 +135,7 @@ export function mergeStates(a: DashboardState, b: DashboardState): DashboardStat
   });
   const seen = new Set(a.stages.map((s) => s.key));
   for (const s of b.stages) if (!seen.has(s.key)) stages.push(s);
-  return { ...a, by: a.by ?? b.by, stages };
+  return { ...a, stages };
 }
 
 /** Reads the hidden state JSON; undefined when it is missing or malformed. */
@@ -169,7 +169,6 @@ export function parseStateJson(json: string): DashboardState | undefined {
     sha: r.sha,
     title: typeof r.title === 'string' ? r.title : '',
     stages,
-    ...(typeof r.by === 'string' ? { by: r.by } : {}),
   };
 }
 

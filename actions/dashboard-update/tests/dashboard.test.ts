@@ -155,6 +155,15 @@ describe('syncDashboard', () => {
     expect(extractState(store.comments[0].body, 'infra-dashboard')?.stages[0].status).toBe('pending');
   });
 
+  it('with an installation token also finds a dashboard written by a GitHub App bot', async () => {
+    const store = new MemoryStore();
+    await syncDashboard(request('init'), deps(store));
+    store.comments[0].login = 'deploy-app[bot]';
+    const result = await syncDashboard(request('update', 'ci'), deps(store));
+    expect(store.comments).toHaveLength(1);
+    expect(result.comment?.id).toBe(store.comments[0].id);
+  });
+
   it('reports a refused write as forbidden with the dashboard it would have written', async () => {
     const store = new MemoryStore();
     store.create = async () => {

@@ -81,6 +81,8 @@ describe('applying changes', () => {
     expect(holdsUpdate(newer, u)).toBe(true);
     const older = applyUpdate(init(), upd('ci', 'success', { at: '2026-11-25T14:00:00.000Z', w: 'other' })).state;
     expect(holdsUpdate(older, u)).toBe(false);
+    const laterPlaceholder = applyInit(newState(SHA, 'T'), DEFAULT_STAGES, { ...ref, at: '2026-11-25T15:00:00.000Z' }, 'T');
+    expect(holdsUpdate(laterPlaceholder, u)).toBe(false);
   });
 
   it('prefers a real update over a pending placeholder written later by a concurrent init', () => {
