@@ -6,12 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeGitHub, type FakeGitHubApi } from '../../packages/testing/src/github/index.js';
 import { DEFAULT_REPOSITORY } from '../../packages/testing/src/harness.js';
-import type { S3TestServer } from '../../packages/testing/src/s3-server.js';
+import { findPythonWithMoto, startS3Server, type S3TestServer } from '../../packages/testing/src/s3-server.js';
 import { startSlackServer, type SlackServer } from '../../packages/testing/src/slack-server.js';
 import type { DemoContext } from './context.js';
 import { describeBatch, refuseSecondLoad, runFragmentIngestion } from './fragment-chain.js';
 import { refuseProdWithoutQa, runPromotionChain } from './promotion-chain.js';
-import { findPythonWithMoto } from './python.js';
 import { sampleBatchId, seedSampleBatch } from './seed.js';
 import { StepRunner } from './steps.js';
 import { formatMs, Transcript, type StepRecord } from './transcript.js';
@@ -53,9 +52,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     t.step({ name: 'start the loopback S3 server', outcome: 'fail', note: `${MOTO_MISSING}\n(tried: ${search.tried.join(', ')})` });
     return finish(t, started);
   }
-  // s3-server.ts reads PYTHON when it is first imported, hence the late import.
-  process.env.PYTHON = search.python;
-  const { startS3Server } = await import('../../packages/testing/src/s3-server.js');
 
   const workDir = mkdtempSync(join(tmpdir(), 'pipeline-demo-'));
   let s3: S3TestServer | undefined;

@@ -96,7 +96,7 @@ export class StepRunner {
       step: spec.step ?? 'main',
       state: spec.state,
       runnerDir: spec.runnerDir,
-      secrets: spec.secrets,
+      secrets: [...(spec.secrets ?? []), ...SECRET_INPUTS.map((name) => spec.inputs[name]).filter((v): v is string => !!v)],
       timeoutMs: 60_000,
       env: { ...this.baseEnv, ...runEnv(spec.run), ...(spec.env ?? {}) },
     });
@@ -104,8 +104,7 @@ export class StepRunner {
     const errors = result.errors.length > 0 ? result.errors : lastLines(result.stderr || result.stdout, 3);
     let ok: boolean;
     let note: string;
-    const secrets = [...(spec.secrets ?? []), ...SECRET_INPUTS.map((name) => spec.inputs[name]).filter((v): v is string => !!v)];
-    const leaked = leakedSecrets(result.stdout, result.stderr, secrets);
+    const leaked = result.leakedSecrets;
     if (leaked.length > 0) {
       ok = false;
       note = `a secret appeared in the step's log: ${leaked.map(hint).join(', ')}`;
@@ -155,32 +154,6 @@ export function runEnv(run: RunContext): Record<string, string> {
     GITHUB_REF_NAME: run.ref.replace(/^refs\/(heads|tags)\//, ''),
     GITHUB_REF_TYPE: run.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
   };
-}
-
-/**
- * Secret values the runner would have shown: a declared secret anywhere in the log, or a value the step masked
- * that was printed before its `::add-mask::` (the runner redacts a masked value only from then on).
- */
-export function leakedSecrets(stdout: string, stderr: string, declared: string[]): string[] {
-  const leaks = new Set<string>();
-  const lines = stdout.split(/\r?\n/);
-  const masked = new Set<string>();
-  for (const line of lines) {
-    if (line.startsWith('::add-mask::')) {
-      masked.add(line.slice('::add-mask::'.length));
-      continue;
-    }
-    for (const secret of declared) if (secret && line.includes(secret)) leaks.add(secret);
-  }
-  for (const [i, line] of lines.entries()) {
-    if (line.startsWith('::add-mask::')) continue;
-    for (const value of masked) {
-      const maskedAt = lines.indexOf(`::add-mask::${value}`);
-      if (value && i < maskedAt && line.includes(value)) leaks.add(value);
-    }
-  }
-  for (const secret of declared) if (secret && stderr.includes(secret)) leaks.add(secret);
-  return [...leaks];
 }
 
 /** Shows a job's temporary runner paths the way a workflow author knows them. */

@@ -1,7 +1,7 @@
 // Runs the whole demo once (every bundled action against moto, the fake GitHub API and the Slack capture server)
 // and checks its transcript: every step green, the second load refused, production refused without a QA tag.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { findPythonWithMoto } from '../python.js';
+import { findPythonWithMoto } from '../../../packages/testing/src/s3-server.js';
 import { runDemo, type DemoResult } from '../run-demo.js';
 
 // The demo's own search (every python3 on PATH), so `npx pnpm test` finds moto where `npx` put /usr/bin first.

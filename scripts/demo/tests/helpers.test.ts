@@ -1,9 +1,9 @@
-// The demo's pure helpers: Slack rendering, the leak check, runner paths, batch ids, the Python search.
+// The demo's pure helpers: Slack rendering, runner paths, batch ids, and the Python search it relies on.
 import { describe, expect, it } from '@jest/globals';
-import { findPythonWithMoto } from '../python.js';
+import { findPythonWithMoto } from '../../../packages/testing/src/s3-server.js';
 import { mrkdwn, renderSlackMessage } from '../render-slack.js';
 import { sampleBatchId } from '../seed.js';
-import { leakedSecrets, runnerPaths } from '../steps.js';
+import { runnerPaths } from '../steps.js';
 
 describe('renderSlackMessage', () => {
   it('renders header, fields as Label: value, and context with links as label (url)', () => {
@@ -30,18 +30,6 @@ describe('renderSlackMessage', () => {
     expect(mrkdwn('<!channel> Pipeline needs attention: 1 &lt; 2 &amp;&amp; <@U123>')).toBe(
       '@channel Pipeline needs attention: 1 < 2 && @U123',
     );
-  });
-});
-
-describe('leakedSecrets', () => {
-  it('flags a declared secret anywhere in the log, except in its add-mask line', () => {
-    expect(leakedSecrets('::add-mask::xoxb-1\nposting with xoxb-1\n', '', ['xoxb-1'])).toEqual(['xoxb-1']);
-    expect(leakedSecrets('::add-mask::xoxb-1\nposted\n', '', ['xoxb-1'])).toEqual([]);
-  });
-
-  it('flags a masked value printed before its mask, not after (the runner redacts it from then on)', () => {
-    expect(leakedSecrets('url?sig=abc123\n::add-mask::abc123\n', '', [])).toEqual(['abc123']);
-    expect(leakedSecrets('::add-mask::abc123\n::debug::url?sig=abc123\n', '', [])).toEqual([]);
   });
 });
 
