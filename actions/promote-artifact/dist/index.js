@@ -51744,7 +51744,9 @@ function createOctokit(token, options = {}) {
     const rateLimitRetries = options.rateLimitRetries ?? 3;
     return (0,github/* getOctokit */.Q)(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        request: { retries: options.retries ?? 3, retryAfter: 1 },
+        // Plugin-level, not request.retries: a per-request value makes plugin-retry retry every failure,
+        // 404 and 422 included; at plugin level it keeps GitHub's do-not-retry statuses.
+        retry: { retries: options.retries ?? 3 },
         throttle: {
             onRateLimit: (retryAfter, opts, _o, retryCount) => {
                 lib_core/* warning */.$e(`GitHub rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
@@ -56464,7 +56466,7 @@ async function main() {
         inputs,
         ctx,
         repo: { owner: ctx.owner, repo: ctx.repo },
-        octokit: githubClient(inputs.token),
+        octokit: createOctokit(inputs.token),
         log: { info: lib_core/* info */.pq, warning: lib_core/* warning */.$e },
         now: () => new Date(),
         tempDir: ctx.runnerTemp || (0,external_node_os_.tmpdir)(),
@@ -56473,19 +56475,6 @@ async function main() {
     const outcome = await modes[inputs.mode](deps);
     setOutputs(outcome);
     await (0,src/* writeSummary */.Sy)(renderSummary(inputs.service, outcome));
-}
-/**
- * The kit's client, minus its global `request.retries`: set on every request, plugin-retry reads it
- * back from failed requests and retries 404s and 422s too (three 1 s waits on every "tag absent"
- * check). Without it plugin-retry keeps its own rules: 5xx and network errors only.
- */
-function githubClient(token) {
-    const octokit = createOctokit(token);
-    octokit.hook.before('request', (options) => {
-        if (options.request)
-            delete options.request.retries;
-    });
-    return octokit;
 }
 function setOutputs(o) {
     lib_core/* setOutput */.uH('version', o.version);

@@ -16,7 +16,7 @@ export async function main(): Promise<void> {
     inputs,
     ctx,
     repo: { owner: ctx.owner, repo: ctx.repo },
-    octokit: githubClient(inputs.token),
+    octokit: createOctokit(inputs.token),
     log: { info: core.info, warning: core.warning },
     now: () => new Date(),
     tempDir: ctx.runnerTemp || tmpdir(),
@@ -25,19 +25,6 @@ export async function main(): Promise<void> {
   const outcome = await modes[inputs.mode](deps);
   setOutputs(outcome);
   await writeSummary(renderSummary(inputs.service, outcome));
-}
-
-/**
- * The kit's client, minus its global `request.retries`: set on every request, plugin-retry reads it
- * back from failed requests and retries 404s and 422s too (three 1 s waits on every "tag absent"
- * check). Without it plugin-retry keeps its own rules: 5xx and network errors only.
- */
-function githubClient(token: string) {
-  const octokit = createOctokit(token);
-  octokit.hook.before('request', (options) => {
-    if (options.request) delete (options.request as { retries?: number }).retries;
-  });
-  return octokit;
 }
 
 function setOutputs(o: Outcome): void {
