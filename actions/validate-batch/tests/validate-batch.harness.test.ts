@@ -100,6 +100,11 @@ suite('validate-batch against a real S3 API server (moto)', () => {
     expect(await countKeys()).toBe(before);
   });
 
+  it('adds the trailing slash to a prefix given without one', async () => {
+    const result = await run({ 'batch-id': ID, prefix: 'validated' });
+    expect(result.outputs).toMatchObject({ valid: 'true', 'fragment-count': '4', 's3-uri': `s3://${BUCKET}/${B}` });
+  });
+
   it('writes the summary to the summary-file input', async () => {
     const result = await run({ 'batch-id': ID, 'summary-file': 'reports/summary.md' });
     expect(result.outputs['summary-file']).toBe('reports/summary.md');
