@@ -1,12 +1,11 @@
 // Cold start of determine-environment: the bundled action resolving a scheduled run under Node 24,
 // beside `node -e 0` (the floor any JavaScript action pays) and beside the inline bash it replaces.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { node24Path } from '../../packages/testing/src/node-runtime.js';
-import { median, type BenchRow, type CommandRun } from './measure.js';
+import { measureCommand, median, type BenchRow, type CommandRun } from './measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = join(root, 'actions', 'determine-environment', 'dist', 'index.js');
@@ -21,38 +20,9 @@ const BASH_SNIPPET = `if [ "schedule" = "schedule" ]; then
 else echo "environment=" >> $GITHUB_OUTPUT; fi
 `;
 
-interface Run extends CommandRun {
-  /** User + system CPU time (10 ms resolution): less sensitive than wall time to other work on the machine. */
-  cpuMs: number;
-}
+type Run = CommandRun;
 
-/**
- * measureCommand's twin with stdin closed from the start (measureCommand writes '' to the child's stdin, and a
- * child that has already exited raises an unhandled EPIPE), which also reports CPU time.
- */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '__TIME__ %M %U %S', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const match = /__TIME__ (\d+) ([\d.]+) ([\d.]+)\n?/.exec(stderr);
-      resolve({
-        wallMs,
-        peakRssMb: match ? Number(match[1]) / 1024 : NaN,
-        cpuMs: match ? (Number(match[2]) + Number(match[3])) * 1000 : NaN,
-        exitCode,
-        stdout,
-        stderr: match ? stderr.replace(match[0], '') : stderr,
-      });
-    });
-  });
-}
+const measure = (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> => measureCommand(command, args, { env });
 
 export default async function (): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-determine-env-'));

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 
 export interface CommandRun {
   wallMs: number;
+  /** User + system CPU of the command and its children (10 ms resolution): steadier than wall time on a busy machine. */
+  cpuMs: number;
   peakRssMb: number;
   exitCode: number | null;
   stdout: string;
@@ -16,7 +18,7 @@ export function measureCommand(
 ): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M', command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '__PEAK_KB__%M %U %S', command, ...args], {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -33,13 +35,14 @@ export function measureCommand(
     child.on('error', reject);
     child.on('close', (exitCode) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const match = /__PEAK_KB__(\d+)/.exec(stderr);
+      const match = /__PEAK_KB__(\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       resolve({
         wallMs,
         peakRssMb: match ? Number(match[1]) / 1024 : NaN,
+        cpuMs: match ? (Number(match[2]) + Number(match[3])) * 1000 : NaN,
         exitCode,
         stdout,
-        stderr: stderr.replace(/__PEAK_KB__\d+\n?/, ''),
+        stderr: stderr.replace(/__PEAK_KB__[\d. ]+\n?/, ''),
       });
     });
   });

@@ -11,42 +11,9 @@ import { inputEnvName } from '../../packages/testing/src/harness.js';
 import { node24Path } from '../../packages/testing/src/node-runtime.js';
 import { startSshd, type SshdServer } from '../../packages/testing/src/sshd.js';
 import { parseKeyValueFile } from '../../packages/testing/src/workflow-commands.js';
-import { spawn } from 'node:child_process';
-import { median, type BenchRow, type CommandRun } from './measure.js';
+import { measureCommand, median, type BenchRow, type CommandRun } from './measure.js';
 
-interface TimedRun extends CommandRun {
-  /** User + system CPU seconds of the command and its children, in ms: what it costs regardless of machine load. */
-  cpuMs: number;
-}
-
-/** Like measureCommand, plus CPU time (this machine is shared, so wall time alone says more about the load than about us). */
-function measureCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TimedRun> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '__TIME__%M %U %S', command, ...args], {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const m = /__TIME__(\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-      resolve({
-        wallMs,
-        peakRssMb: m ? Number(m[1]) / 1024 : NaN,
-        cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN,
-        exitCode,
-        stdout,
-        stderr: stderr.replace(/__TIME__.*\n?/, ''),
-      });
-    });
-  });
-}
+type TimedRun = CommandRun;
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const actionDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../actions/ssh-tunnel');
