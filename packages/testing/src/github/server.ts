@@ -286,17 +286,19 @@ function faultResponse(fault: Fault): FakeResponse {
   }
 }
 
-/** A `simple-user` object, as GitHub embeds in comments, tags and releases. */
-export function userJson(identity: FakeIdentity, baseUrl: string): Record<string, unknown> {
-  const api = `${baseUrl}/users/${encodeURIComponent(identity.login)}`;
+/** A `simple-user` object with every documented field, as GitHub embeds in comments, tags and releases. */
+export function userJson(user: Pick<FakeIdentity, 'login' | 'id' | 'type'>, baseUrl: string): Record<string, unknown> {
+  const api = `${baseUrl}/users/${encodeURIComponent(user.login)}`;
+  const bot = user.type === 'Bot';
   return {
-    login: identity.login,
-    id: identity.id,
-    node_id: `U_${identity.id}`,
-    avatar_url: `${baseUrl}/avatars/${identity.id}`,
+    login: user.login,
+    id: user.id,
+    node_id: `${bot ? 'BOT' : 'U'}_${Buffer.from(String(user.id)).toString('base64url')}`,
+    avatar_url: `${baseUrl}/avatars/u/${user.id}?v=4`,
     gravatar_id: '',
     url: api,
-    html_url: `${baseUrl}/${encodeURIComponent(identity.login)}`,
+    // A bot's page is its app's: github-actions[bot] -> /apps/github-actions.
+    html_url: `${baseUrl}/${bot ? `apps/${user.login.replace(/\[bot\]$/, '')}` : encodeURIComponent(user.login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -306,7 +308,8 @@ export function userJson(identity: FakeIdentity, baseUrl: string): Record<string
     repos_url: `${api}/repos`,
     events_url: `${api}/events{/privacy}`,
     received_events_url: `${api}/received_events`,
-    type: identity.type,
+    type: user.type,
+    user_view_type: 'public',
     site_admin: false,
   };
 }

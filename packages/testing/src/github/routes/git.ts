@@ -153,7 +153,7 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     prerelease: rel.prerelease,
     created_at: rel.created_at,
     published_at: rel.published_at,
-    author: userJson({ login: rel.author, id: 1, type: 'Bot', access: 'write' }, req.baseUrl),
+    author: userJson({ login: rel.author, id: 1, type: 'Bot' }, req.baseUrl),
     assets: [],
   });
   const invalid = (message: string): FakeResponse => ghError(422, message);

@@ -1,4 +1,4 @@
-import { ghError, paginate, type FakeGitHub, type FakeIdentity, type FakeRequest, type FakeResponse } from '../server.js';
+import { ghError, paginate, userJson, type FakeGitHub, type FakeIdentity, type FakeRequest, type FakeResponse } from '../server.js';
 
 /**
  * Issue comments, commit comments, reactions and pull requests as GitHub serves them.
@@ -337,32 +337,6 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A `simple-user` with every documented field. */
-export function simpleUserJson(user: FakeUser, baseUrl: string): Record<string, unknown> {
-  const api = `${baseUrl}/users/${encodeURIComponent(user.login)}`;
-  return {
-    login: user.login,
-    id: user.id,
-    node_id: `${user.type === 'Bot' ? 'BOT' : 'U'}_${Buffer.from(String(user.id)).toString('base64url')}`,
-    avatar_url: `${baseUrl}/avatars/u/${user.id}?v=4`,
-    gravatar_id: '',
-    url: api,
-    html_url: `${baseUrl}/${user.type === 'Bot' ? 'apps/' + user.login.replace(/\[bot\]$/, '') : user.login}`,
-    followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`,
-    starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`,
-    type: user.type,
-    user_view_type: 'public',
-    site_admin: false,
-  };
-}
-
 function associationOf(user: FakeUser): string {
   if (user.type === 'Bot') return 'NONE';
   return user.login === 'octocat' ? 'OWNER' : 'MEMBER';
@@ -384,7 +358,7 @@ function issueCommentJson(c: StoredComment, req: FakeRequest, pulls: StoredPull[
     url,
     html_url: `${req.baseUrl}/${c.owner}/${c.repo}/${isPull ? 'pull' : 'issues'}/${c.issueNumber}#issuecomment-${c.id}`,
     body: c.body,
-    user: simpleUserJson(c.user, req.baseUrl),
+    user: userJson(c.user, req.baseUrl),
     created_at: isoSeconds(c.createdAt),
     updated_at: isoSeconds(c.updatedAt),
     issue_url: `${repoApi}/issues/${c.issueNumber}`,
@@ -409,7 +383,7 @@ function commitCommentJson(c: StoredComment, req: FakeRequest, reactions: Stored
     position: null,
     line: null,
     commit_id: c.commitId,
-    user: simpleUserJson(c.user, req.baseUrl),
+    user: userJson(c.user, req.baseUrl),
     created_at: isoSeconds(c.createdAt),
     updated_at: isoSeconds(c.updatedAt),
     author_association: associationOf(c.user),
@@ -424,7 +398,7 @@ function reactionJson(r: StoredReaction, req: FakeRequest): Record<string, unkno
   return {
     id: r.id,
     node_id: `REA_lALO${Buffer.from(String(r.id)).toString('base64url')}`,
-    user: simpleUserJson(r.user, req.baseUrl),
+    user: userJson(r.user, req.baseUrl),
     content: r.content,
     created_at: isoSeconds(r.createdAt),
   };
@@ -440,7 +414,7 @@ export function repositoryJson(owner: string, repo: string, baseUrl: string): Re
     node_id: 'R_kgDOABPHjQ',
     name: repo,
     full_name: `${owner}/${repo}`,
-    owner: simpleUserJson({ login: owner, id: 9_000_001, type: 'User' }, baseUrl),
+    owner: userJson({ login: owner, id: 9_000_001, type: 'User' }, baseUrl),
     private: false,
     html_url: `${baseUrl}/${owner}/${repo}`,
     description: null,
@@ -524,7 +498,7 @@ function pullJson(p: StoredPull, req: FakeRequest, state: IssuesState, simple: b
   const api = `${base}/repos/${p.owner}/${p.repo}`;
   const html = `${base}/${p.owner}/${p.repo}/pull/${p.number}`;
   const repo = repositoryJson(p.owner, p.repo, base);
-  const author = simpleUserJson(p.user, base);
+  const author = userJson(p.user, base);
   const ownerUser = repo.owner;
   const closed = p.state === 'closed' ? isoSeconds(p.updatedAt) : null;
   const json: Record<string, unknown> = {
