@@ -8680,13 +8680,15 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core-lite.ts
+;// CONCATENATED MODULE: ../../packages/kit/src/core-lite.ts
 /**
- * The part of `@actions/core` this action and the kit use, without its OIDC client.
- * `@actions/core` 3 imports `@actions/http-client` and `undici` at load time for OIDC tokens, which
- * costs ~80 ms of cold start; this action is a sub-150 ms step, so its tsconfig `paths` points
- * `@actions/core` here for the bundle. Tests and the type check still see the real package.
- * The runner protocol is the same: workflow commands on stdout, file commands for outputs and summary.
+ * The part of `@actions/core` our actions use, without its OIDC client, for bundles only.
+ * `@actions/core` 3 imports `@actions/http-client` and `undici` at load time for OIDC tokens, which costs
+ * about 80 ms of every step's cold start. An action whose bundle pulls in no other HTTP client
+ * (determine-environment, ssh-tunnel, validate-batch, notify-slack) points `@actions/core` here with
+ * `paths` in its tsconfig.json; tests and the type check still see the real package, and
+ * `tests/core-lite.test.ts` holds the file formats to the ones the real package writes.
+ * Actions that load @actions/github or @actions/artifact keep the real package: they pay for undici anyway.
  */
 
 
@@ -8711,19 +8713,30 @@ function toText(value) {
 function issue(command, message) {
     process.stdout.write(`::${command}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
 }
-function setOutput(name, value) {
-    const file = process.env.GITHUB_OUTPUT;
-    const text = toText(value);
-    if (!file) {
-        process.stdout.write(`${external_node_os_namespaceObject.EOL}::set-output name=${name}::${escapeData(text)}${external_node_os_namespaceObject.EOL}`);
-        return;
-    }
+/** `name<<DELIMITER` heredoc blocks, as @actions/core writes every file command. */
+function writeFileCommand(variable, name, text) {
+    const file = process.env[variable];
+    if (!file)
+        return false;
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         throw new Error(`Missing file at path: ${file}`);
     const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
     if (name.includes(delimiter) || text.includes(delimiter))
-        throw new Error(`Unexpected input: the output ${name} contains the delimiter ${delimiter}`);
+        throw new Error(`Unexpected input: the value of ${name} contains the delimiter ${delimiter}`);
     (0,external_node_fs_namespaceObject.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${text}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, 'utf8');
+    return true;
+}
+function setOutput(name, value) {
+    const text = toText(value);
+    if (!writeFileCommand('GITHUB_OUTPUT', name, text))
+        process.stdout.write(`${external_node_os_namespaceObject.EOL}::set-output name=${name}::${escapeData(text)}${external_node_os_namespaceObject.EOL}`);
+}
+/** Saves state for the post step, as a GITHUB_STATE file command (the runner gives it back as STATE_<name>). */
+function saveState(name, value) {
+    writeFileCommand('GITHUB_STATE', name, toText(value));
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? '';
 }
 function setSecret(secret) {
     issue('add-mask', secret);

@@ -1,9 +1,11 @@
 /**
- * The part of `@actions/core` this action and the kit use, without its OIDC client.
- * `@actions/core` 3 imports `@actions/http-client` and `undici` at load time for OIDC tokens, which
- * costs ~80 ms of cold start; this action is a sub-150 ms step, so its tsconfig `paths` points
- * `@actions/core` here for the bundle. Tests and the type check still see the real package.
- * The runner protocol is the same: workflow commands on stdout, file commands for outputs and summary.
+ * The part of `@actions/core` our actions use, without its OIDC client, for bundles only.
+ * `@actions/core` 3 imports `@actions/http-client` and `undici` at load time for OIDC tokens, which costs
+ * about 80 ms of every step's cold start. An action whose bundle pulls in no other HTTP client
+ * (determine-environment, ssh-tunnel, validate-batch, notify-slack) points `@actions/core` here with
+ * `paths` in its tsconfig.json; tests and the type check still see the real package, and
+ * `tests/core-lite.test.ts` holds the file formats to the ones the real package writes.
+ * Actions that load @actions/github or @actions/artifact keep the real package: they pay for undici anyway.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -29,18 +31,30 @@ function issue(command: string, message: string): void {
   process.stdout.write(`::${command}::${escapeData(message)}${EOL}`);
 }
 
-export function setOutput(name: string, value: unknown): void {
-  const file = process.env.GITHUB_OUTPUT;
-  const text = toText(value);
-  if (!file) {
-    process.stdout.write(`${EOL}::set-output name=${name}::${escapeData(text)}${EOL}`);
-    return;
-  }
+/** `name<<DELIMITER` heredoc blocks, as @actions/core writes every file command. */
+function writeFileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', name: string, text: string): boolean {
+  const file = process.env[variable];
+  if (!file) return false;
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || text.includes(delimiter))
-    throw new Error(`Unexpected input: the output ${name} contains the delimiter ${delimiter}`);
+    throw new Error(`Unexpected input: the value of ${name} contains the delimiter ${delimiter}`);
   appendFileSync(file, `${name}<<${delimiter}${EOL}${text}${EOL}${delimiter}${EOL}`, 'utf8');
+  return true;
+}
+
+export function setOutput(name: string, value: unknown): void {
+  const text = toText(value);
+  if (!writeFileCommand('GITHUB_OUTPUT', name, text)) process.stdout.write(`${EOL}::set-output name=${name}::${escapeData(text)}${EOL}`);
+}
+
+/** Saves state for the post step, as a GITHUB_STATE file command (the runner gives it back as STATE_<name>). */
+export function saveState(name: string, value: unknown): void {
+  writeFileCommand('GITHUB_STATE', name, toText(value));
+}
+
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] ?? '';
 }
 
 export function setSecret(secret: string): void {
