@@ -2,11 +2,18 @@
 // `aws s3 cp --recursive` up and down on the same server, in one run.
 // PROMOTE_BENCH_MB sets the size (default 1024); PROMOTE_BENCH_LEVEL the gzip level (default 6, the action's default).
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_REPOSITORY, node24Path, parseKeyValueFile, startFakeGitHub, startS3Server } from '../../packages/testing/src/index.js';
+import {
+  DEFAULT_REPOSITORY,
+  node24Path,
+  parseKeyValueFile,
+  prepareStep,
+  startFakeGitHub,
+  startS3Server,
+} from '../../packages/testing/src/index.js';
 import { measureCommand, type BenchRow, type CommandRun } from './measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -71,54 +78,34 @@ export default async function (): Promise<BenchRow[]> {
     }
     rmSync(join(work, 'aws-down'), { recursive: true, force: true });
 
-    // Ours: the bundled action under Node 24, as the runner runs it.
+    // Ours: the bundled action under Node 24, prepared as the runner prepares it, timed by GNU time.
     const runStep = async (name: string, inputs: Record<string, string>): Promise<CommandRun & { outputs: Record<string, string> }> => {
-      const dir = join(work, `runner-${name}`);
-      mkdirSync(join(dir, 'temp'), { recursive: true });
-      const files = Object.fromEntries(['output', 'state', 'env', 'path', 'summary'].map((f) => [f, join(dir, f)]));
-      for (const f of Object.values(files)) writeFileSync(f, '');
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        CI: 'true',
-        GITHUB_ACTIONS: 'true',
-        GITHUB_OUTPUT: files.output,
-        GITHUB_STATE: files.state,
-        GITHUB_ENV: files.env,
-        GITHUB_PATH: files.path,
-        GITHUB_STEP_SUMMARY: files.summary,
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: join(dir, 'temp'),
-        GITHUB_REPOSITORY: DEFAULT_REPOSITORY,
-        GITHUB_SHA: SHA,
-        GITHUB_RUN_ID: '1001',
-        GITHUB_RUN_ATTEMPT: '1',
-        GITHUB_WORKFLOW: 'bench',
-        GITHUB_ACTOR: 'bench',
-        ...gh.server.env(),
-        ...s3.env,
-        INPUT_SERVICE: 'bench',
-        INPUT_VERSION: VERSION,
-        INPUT_STAGES: 'build, qa, prod',
-        'INPUT_S3-PREFIX': 'artifacts/',
-        'INPUT_S3-ENDPOINT': s3.endpoint,
-        'INPUT_S3-FORCE-PATH-STYLE': 'true',
-        INPUT_BUCKET: BUCKET,
-        INPUT_STORE: 's3',
-        INPUT_TOKEN: 'ghs_writetoken',
-        'INPUT_COMPRESSION-LEVEL': level,
-        'INPUT_VERSION-PATTERN': '^[0-9a-f]{7,40}-\\d{8}-\\d{6}$',
-        INPUT_RELEASE: 'true',
-      };
-      for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-      const run = await measureCommand(node24Path(), [join(action, 'dist', 'index.js')], { env, cwd: workspace });
+      const step = prepareStep(action, {
+        runnerDir: work,
+        inputs: {
+          service: 'bench',
+          version: VERSION,
+          stages: 'build, qa, prod',
+          's3-prefix': 'artifacts/',
+          's3-endpoint': s3.endpoint,
+          's3-force-path-style': 'true',
+          bucket: BUCKET,
+          store: 's3',
+          token: 'ghs_writetoken',
+          'compression-level': level,
+          release: 'true',
+          ...inputs,
+        },
+        env: { GITHUB_SHA: SHA, GITHUB_WORKFLOW: 'bench', GITHUB_ACTOR: 'bench', ...gh.server.env(), ...s3.env },
+      });
+      const run = await measureCommand(node24Path(), [step.entry], { env: step.env, cwd: step.workspace });
       if (run.exitCode !== 0) throw new Error(`promote-artifact ${name} failed: ${run.stdout.slice(-2000)} ${run.stderr.slice(-2000)}`);
-      return { ...run, outputs: parseKeyValueFile(readFileSync(files.output, 'utf8')) };
+      return { ...run, outputs: parseKeyValueFile(readFileSync(step.files.output, 'utf8')) };
     };
     console.error('promote-artifact bench: publish ...');
-    const publish = await runStep('publish', { MODE: 'publish', PATH: 'payload' });
+    const publish = await runStep('publish', { mode: 'publish', path: 'payload' });
     console.error('promote-artifact bench: fetch ...');
-    const fetched = await runStep('fetch', { MODE: 'fetch', STAGE: 'qa', PATH: join(work, 'fetched') });
+    const fetched = await runStep('fetch', { mode: 'fetch', stage: 'qa', path: join(work, 'fetched') });
     if (fetched.outputs.sha256 !== publish.outputs.sha256) throw new Error('fetch did not verify the published sha256');
 
     const oursMs = publish.wallMs + fetched.wallMs;

@@ -62,8 +62,23 @@ export interface ActionResult {
 
 export const DEFAULT_REPOSITORY = 'octo-org/pipeline-demo';
 
-/** Runs an action's bundled `dist` entry the way GitHub's runner does, and collects what it wrote. */
-export async function runAction(actionDir: string, options: RunActionOptions = {}): Promise<ActionResult> {
+/** A runner directory and environment ready for one step: what the runner sets up before it starts `node`. */
+export interface PreparedStep {
+  /** The bundled entry file (`runs.main` or `runs.post`). */
+  entry: string;
+  env: Record<string, string>;
+  /** GITHUB_WORKSPACE, the step's working directory. */
+  workspace: string;
+  runnerDir: string;
+  files: { output: string; state: string; env: string; path: string; summary: string; event: string };
+}
+
+/**
+ * Prepares a step as the runner does: the runner files, the event payload, and the environment with
+ * `INPUT_*` (action.yml defaults applied) and `STATE_*`. `runAction` runs it; a benchmark may run it under
+ * its own measurement.
+ */
+export function prepareStep(actionDir: string, options: RunActionOptions = {}): PreparedStep {
   const dir = resolve(actionDir);
   const meta = readActionMetadata(dir);
   const step = options.step ?? 'main';
@@ -124,9 +139,14 @@ export async function runAction(actionDir: string, options: RunActionOptions = {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
+  return { entry: join(dir, entry), env, workspace, runnerDir, files };
+}
 
+/** Runs an action's bundled `dist` entry the way GitHub's runner does, and collects what it wrote. */
+export async function runAction(actionDir: string, options: RunActionOptions = {}): Promise<ActionResult> {
+  const { entry, env, workspace, runnerDir, files } = prepareStep(actionDir, options);
   const started = Date.now();
-  const child = spawn(node24Path(), [join(dir, entry)], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24Path(), [entry], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
