@@ -10,6 +10,51 @@ export interface FakeIdentity {
   access: 'write' | 'read';
   /** An installation token (GITHUB_TOKEN) cannot call GET /user, as on GitHub. */
   installation?: boolean;
+  /**
+   * A job's `permissions:` (GITHUB_TOKEN scopes). When set, each route's scope is checked as GitHub
+   * does: a read needs `read` or `write` on one of the route's scopes, a write needs `write`.
+   * `metadata` is always readable. Unset: only `access` applies.
+   */
+  permissions?: Partial<Record<PermissionScope, 'read' | 'write' | 'none'>>;
+}
+
+export type PermissionScope =
+  | 'actions'
+  | 'attestations'
+  | 'checks'
+  | 'contents'
+  | 'deployments'
+  | 'discussions'
+  | 'id-token'
+  | 'issues'
+  | 'metadata'
+  | 'packages'
+  | 'pages'
+  | 'pull-requests'
+  | 'security-events'
+  | 'statuses';
+
+/** The GITHUB_TOKEN scopes that can grant a REST path (any one of them), from GitHub's permission tables. */
+export function scopesOfPath(path: string): PermissionScope[] {
+  if (/\/actions\//.test(path)) return ['actions'];
+  if (/\/(statuses|status)(\/|$)/.test(path)) return ['statuses'];
+  if (/\/check-(runs|suites)(\/|$)/.test(path)) return ['checks'];
+  if (/\/deployments(\/|$)/.test(path)) return ['deployments'];
+  if (/\/environments(\/|$)/.test(path)) return ['actions', 'deployments'];
+  if (/\/collaborators\//.test(path)) return ['metadata'];
+  if (/\/issues\//.test(path)) return ['issues', 'pull-requests'];
+  if (/\/pulls(\/|$)/.test(path)) return ['pull-requests'];
+  if (/^\/repos\/[^/]+\/[^/]+(\/.*)?$/.test(path)) return ['contents'];
+  return ['metadata'];
+}
+
+/** Whether a token with these permissions may make this request. */
+export function permits(permissions: NonNullable<FakeIdentity['permissions']>, scopes: PermissionScope[], write: boolean): boolean {
+  return scopes.some((scope) => {
+    if (scope === 'metadata' && !write) return true;
+    const level = permissions[scope] ?? 'none';
+    return write ? level === 'write' : level === 'read' || level === 'write';
+  });
 }
 
 export interface FakeRequest {
@@ -66,6 +111,7 @@ interface Route {
   keys: string[];
   handler: Handler;
   write: boolean;
+  scopes?: PermissionScope[];
 }
 
 /**
@@ -115,13 +161,20 @@ export class FakeGitHub {
   }
 
   /** Registers a handler; `:name` segments become params. Non-GET routes are writes. */
-  route(method: string, path: string, handler: Handler, options: { write?: boolean } = {}): void {
+  route(method: string, path: string, handler: Handler, options: { write?: boolean; scopes?: PermissionScope[] } = {}): void {
     const keys: string[] = [];
     const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]+)(\\\*)?/g, (_m, key: string, star?: string) => {
       keys.push(key);
       return star ? '(.+)' : '([^/]+)';
     });
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler, write: options.write ?? method !== 'GET' });
+    this.routes.push({
+      method,
+      pattern: new RegExp(`^${source}$`),
+      keys,
+      handler,
+      write: options.write ?? method !== 'GET',
+      scopes: options.scopes,
+    });
   }
 
   injectFault(fault: Fault): void {
@@ -181,6 +234,8 @@ export class FakeGitHub {
       if (!route) {
         response = ghError(404, 'Not Found');
       } else if (route.route.write && identity.access === 'read') {
+        response = ghError(403, 'Resource not accessible by integration');
+      } else if (identity.permissions && !permits(identity.permissions, route.route.scopes ?? scopesOfPath(path), route.route.write)) {
         response = ghError(403, 'Resource not accessible by integration');
       } else {
         let body: unknown = undefined;

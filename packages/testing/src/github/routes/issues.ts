@@ -57,6 +57,8 @@ export interface StoredPull {
   updatedAt: Date;
   /** Commits that belong to the pull request (for GET /commits/{sha}/pulls); the head is always one. */
   commits: string[];
+  /** The head repository's full name when the pull request comes from a fork; unset for a branch of this repository. */
+  headRepo?: string;
 }
 
 export type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
@@ -261,6 +263,22 @@ export function registerIssuesRoutes(github: FakeGitHub): IssuesState {
     const n = issueNumberOf(req);
     const pull = n === undefined ? undefined : findPull(req, n);
     return pull ? { status: 200, body: pullJson(pull, req, state, false) } : ghError(404, 'Not Found');
+  });
+  // GET /repos/{owner}/{repo}/pulls: state (open|closed|all, default open), head (user:ref), base.
+  github.route('GET', '/repos/:owner/:repo/pulls', (req) => {
+    const wantState = req.query.get('state') ?? 'open';
+    const head = req.query.get('head');
+    const baseRef = req.query.get('base');
+    const list = pulls
+      .filter((p) => p.owner === req.params.owner && p.repo === req.params.repo)
+      .filter((p) => wantState === 'all' || p.state === wantState)
+      .filter((p) => !head || head === `${(p.headRepo ?? `${p.owner}/${p.repo}`).split('/')[0]}:${p.headRef}`)
+      .filter((p) => !baseRef || p.baseRef === baseRef)
+      .sort((a, b) => b.number - a.number);
+    return paginate(
+      req,
+      list.map((p) => pullJson(p, req, state, true)),
+    );
   });
   github.route('GET', '/repos/:owner/:repo/commits/:commit_sha/pulls', (req) => {
     const sha = req.params.commit_sha;
@@ -493,6 +511,15 @@ export function repositoryJson(owner: string, repo: string, baseUrl: string): Re
 }
 
 /** A `pull-request` (or `pull-request-simple` for list endpoints) with every documented field. */
+function headJson(p: StoredPull, repo: Record<string, unknown>, base: string): Record<string, unknown> {
+  if (!p.headRepo || p.headRepo === `${p.owner}/${p.repo}`) {
+    return { label: `${p.owner}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: repo.owner, repo };
+  }
+  const [forkOwner, forkName] = p.headRepo.split('/');
+  const fork: Record<string, unknown> = { ...repositoryJson(forkOwner, forkName, base), fork: true };
+  return { label: `${forkOwner}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: fork.owner, repo: fork };
+}
+
 function pullJson(p: StoredPull, req: FakeRequest, state: IssuesState, simple: boolean): Record<string, unknown> {
   const base = req.baseUrl;
   const api = `${base}/repos/${p.owner}/${p.repo}`;
@@ -532,7 +559,7 @@ function pullJson(p: StoredPull, req: FakeRequest, state: IssuesState, simple: b
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${p.owner}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: ownerUser, repo },
+    head: headJson(p, repo, base),
     base: { label: `${p.owner}:${p.baseRef}`, ref: p.baseRef, sha: p.baseSha, user: ownerUser, repo },
     _links: {
       self: { href: `${api}/pulls/${p.number}` },
