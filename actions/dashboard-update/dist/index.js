@@ -39557,59 +39557,8 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: ../../packages/kit/src/errors.ts
-/** A problem with one input: names the input and the form it expects. */
-class InputError extends Error {
-    input;
-    problem;
-    constructor(input, problem) {
-        super(`Input '${input}': ${problem}`);
-        this.input = input;
-        this.problem = problem;
-        this.name = 'InputError';
-    }
-}
-/** Every input problem found in one pass, reported together. */
-class InputErrors extends Error {
-    errors;
-    constructor(errors) {
-        super(errors.map((e) => e.message).join('\n'));
-        this.errors = errors;
-        this.name = 'InputErrors';
-    }
-}
-/**
- * A failure the user can fix (refused promotion, missing permission, a failed check).
- * Reported as its message only, never with a stack.
- */
-class UserError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UserError';
-    }
-}
-/** Several user-facing problems found at once (each becomes its own ::error:: line). */
-class UserErrors extends Error {
-    messages;
-    constructor(messages) {
-        super(messages.join('\n'));
-        this.messages = messages;
-        this.name = 'UserErrors';
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error) ?? String(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
@@ -42555,6 +42504,59 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ../../packages/kit/src/errors.ts
+/** A problem with one input: names the input and the form it expects. */
+class InputError extends Error {
+    input;
+    problem;
+    constructor(input, problem) {
+        super(`Input '${input}': ${problem}`);
+        this.input = input;
+        this.problem = problem;
+        this.name = 'InputError';
+    }
+}
+/** Every input problem found in one pass, reported together. */
+class InputErrors extends Error {
+    errors;
+    constructor(errors) {
+        super(errors.map((e) => e.message).join('\n'));
+        this.errors = errors;
+        this.name = 'InputErrors';
+    }
+}
+/**
+ * A failure the user can fix (refused promotion, missing permission, a failed check).
+ * Reported as its message only, never with a stack.
+ */
+class UserError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UserError';
+    }
+}
+/** Several user-facing problems found at once (each becomes its own ::error:: line). */
+class UserErrors extends Error {
+    messages;
+    constructor(messages) {
+        super(messages.join('\n'));
+        this.messages = messages;
+        this.name = 'UserErrors';
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error) ?? String(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8293);
 ;// CONCATENATED MODULE: ../../packages/kit/src/inputs.ts
@@ -42749,7 +42751,7 @@ function run_isDebug() {
  * Runs an action's main (or post) and turns anything it throws into a failed step:
  * one ::error:: line per problem, a stack only in debug mode, never a crash.
  */
-async function run(main) {
+async function runStep(main) {
     try {
         await main();
     }
@@ -42857,8 +42859,6 @@ function shortSha(sha) {
 
 
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
 
 
@@ -49088,6 +49088,10 @@ async function resolvePlacement(input, info, lookup) {
 
 
 
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+async function run() {
+    await runStep(main);
+}
 async function main() {
     const inputs = getInputs();
     const ctx = readRunContext();
@@ -49222,8 +49226,7 @@ function describeError(error) {
 
 ;// CONCATENATED MODULE: ./src/index.ts
 
-
-void run(main);
+void run();
 
 
 //# sourceMappingURL=index.js.map

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import { UserError, errorMessage, readEvent, readRunContext, runUrl, writeSummary } from '@pipeline-actions/kit';
+import { errorMessage, readEvent, readRunContext, runStep, runUrl, UserError, writeSummary } from '@pipeline-actions/kit';
 import { createOctokit, httpStatus } from '@pipeline-actions/kit/github';
 import { commitCommentStore, issueCommentStore, resolveIdentity } from './comments.js';
 import { syncDashboard, type DashboardResult } from './dashboard.js';
@@ -9,6 +9,11 @@ import { shortSha, summaryMarkdown } from './render.js';
 import type { StageUpdate } from './state.js';
 import { STATUS_EMOJI } from './status.js';
 import { pullLookup, readEventInfo, resolvePlacement } from './target.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   const inputs = getInputs();

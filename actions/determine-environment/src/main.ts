@@ -1,9 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { UserErrors, errorMessage, readEvent, readRunContext, writeSummary, type RunContext } from '@pipeline-actions/kit';
+import { errorMessage, readEvent, readRunContext, runStep, type RunContext, UserErrors, writeSummary } from '@pipeline-actions/kit';
 import { scheduleDrift, workflowCrons, workflowFilePath } from './drift.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { resolveEnvironment, type Resolution } from './resolve.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   const inputs = getInputs();

@@ -331,7 +331,7 @@ __exportStar(__webpack_require__(5256), exports);
 __exportStar(__webpack_require__(4980), exports);
 __exportStar(__webpack_require__(3216), exports);
 __exportStar(__webpack_require__(3748), exports);
-__exportStar(__webpack_require__(7172), exports);
+__exportStar(__webpack_require__(4791), exports);
 __exportStar(__webpack_require__(7056), exports);
 __exportStar(__webpack_require__(8622), exports);
 __exportStar(__webpack_require__(7580), exports);
@@ -405,7 +405,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 7172:
+/***/ 4791:
 /***/ ((__unused_webpack_module, exports) => {
 
 

@@ -1,11 +1,16 @@
 import * as core from '@actions/core';
-import { InputErrors, readEvent, UserError, writeSummary } from '@pipeline-actions/kit';
+import { InputErrors, readEvent, runStep, UserError, writeSummary } from '@pipeline-actions/kit';
 import { getInputs, type Inputs } from './inputs.js';
 import { applyLimits, type Payload } from './limits.js';
 import { buildMessage } from './message.js';
 import { readRunInfo } from './run-info.js';
 import { postWebhook, scrub, type SendResult } from './send.js';
 import { shouldMention, statusLook } from './status.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   let inputs: Inputs;

@@ -33864,7 +33864,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ UserError),
   Qj: () => (/* reexport */ markdownTable),
   $p: () => (/* reexport */ readRunContext),
-  eF: () => (/* reexport */ run),
+  eg: () => (/* reexport */ runStep),
   Vp: () => (/* reexport */ runUrl),
   Sy: () => (/* reexport */ writeSummary)
 });
@@ -34120,7 +34120,7 @@ function isDebug() {
  * Runs an action's main (or post) and turns anything it throws into a failed step:
  * one ::error:: line per problem, a stack only in debug mode, never a crash.
  */
-async function run(main) {
+async function runStep(main) {
     try {
         await main();
     }
@@ -51479,10 +51479,10 @@ class RequestError extends Error {
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: ../../packages/kit/src/index.ts + 5 modules
-var src = __nccwpck_require__(51863);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(71890);
+// EXTERNAL MODULE: ../../packages/kit/src/index.ts + 5 modules
+var src = __nccwpck_require__(51863);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
 var github = __nccwpck_require__(65316);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -56459,6 +56459,10 @@ async function publish(deps) {
 
 
 
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+async function run() {
+    await (0,src/* runStep */.eg)(main);
+}
 async function main() {
     const inputs = getInputs();
     const ctx = (0,src/* readRunContext */.$p)();
@@ -56516,8 +56520,7 @@ function renderSummary(service, o) {
 
 ;// CONCATENATED MODULE: ./src/index.ts
 
-
-void (0,src/* run */.eF)(main);
+void run();
 
 
 //# sourceMappingURL=index.js.map

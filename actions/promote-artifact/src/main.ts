@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { markdownTable, readRunContext, writeSummary } from '@pipeline-actions/kit';
+import { markdownTable, readRunContext, runStep, writeSummary } from '@pipeline-actions/kit';
 import { createOctokit } from '@pipeline-actions/kit/github';
 import { tmpdir } from 'node:os';
 import type { Deps, Outcome } from './deps.js';
@@ -8,6 +8,11 @@ import { getInputs } from './inputs.js';
 import { latest } from './latest.js';
 import { mark } from './mark.js';
 import { publish } from './publish.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   const inputs = getInputs();

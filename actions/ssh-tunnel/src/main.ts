@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { UserError, markdownTable, writeSummary } from '@pipeline-actions/kit';
+import { markdownTable, runStep, UserError, writeSummary } from '@pipeline-actions/kit';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,11 @@ import { pickFreePort, portFree, serverHostKey, TunnelNotReady, waitUntilReady }
 import { sshArgs, sshConfig, tunnelFiles, type TunnelFiles, type TunnelSpec } from './ssh-command.js';
 import { findOnPath, startDetached, type StartedSsh } from './ssh-process.js';
 import { STATE } from './state.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   const inputs = getInputs();

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { markdownTable, run, writeSummary } from '@pipeline-actions/kit';
+import { markdownTable, runStep, writeSummary } from '@pipeline-actions/kit';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -119,4 +119,4 @@ export async function post(): Promise<void> {
   );
 }
 
-void run(post);
+void runStep(post);

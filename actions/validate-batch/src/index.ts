@@ -1,4 +1,3 @@
-import { run } from '@pipeline-actions/kit';
-import { main } from './main.js';
+import { run } from './main.js';
 
-void run(main);
+void run();

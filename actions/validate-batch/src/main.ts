@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
-import { InputErrors, UserError, UserErrors, envInput, readRunContext, writeSummary } from '@pipeline-actions/kit';
+import { envInput, InputErrors, readRunContext, runStep, UserError, UserErrors, writeSummary } from '@pipeline-actions/kit';
 import { tableOutputs } from './fragments.js';
 import { defaultSummaryFile, getInputs, type Inputs } from './inputs.js';
 import { buildMarker, describeLoad, markLoaded, type MarkResult } from './marker.js';
@@ -10,6 +10,11 @@ import { createS3Store } from './s3-store.js';
 import type { BatchStore } from './store.js';
 import { renderInputFailure, renderSummary } from './summary.js';
 import { validateBatch, type BatchValidation } from './validate.js';
+
+/** The entry point, as GitHub's action template and `@github/local-action` expect it. */
+export async function run(): Promise<void> {
+  await runStep(main);
+}
 
 export async function main(): Promise<void> {
   const started = Date.now();

@@ -9,7 +9,7 @@ export function isDebug(): boolean {
  * Runs an action's main (or post) and turns anything it throws into a failed step:
  * one ::error:: line per problem, a stack only in debug mode, never a crash.
  */
-export async function run(main: () => Promise<void>): Promise<void> {
+export async function runStep(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {

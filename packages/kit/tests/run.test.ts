@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { InputError, InputErrors, UserError, UserErrors } from '../src/errors.js';
-import { run } from '../src/run.js';
+import { runStep } from '../src/run.js';
 
 describe('run', () => {
   let out: string[];
@@ -20,7 +20,7 @@ describe('run', () => {
   });
 
   it('fails the step with the message of a thrown Error, no stack', async () => {
-    await run(async () => {
+    await runStep(async () => {
       throw new UserError('Production refuses version abc: tag qa-abc is missing.');
     });
     expect(process.exitCode).toBe(1);
@@ -29,7 +29,7 @@ describe('run', () => {
   });
 
   it('fails the step for a thrown string, not only an Error', async () => {
-    await run(async () => {
+    await runStep(async () => {
       throw 'plain string';
     });
     expect(process.exitCode).toBe(1);
@@ -37,7 +37,7 @@ describe('run', () => {
   });
 
   it('reports each input error on its own ::error:: line', async () => {
-    await run(async () => {
+    await runStep(async () => {
       throw new InputErrors([new InputError('a', 'is required.'), new InputError('b', 'is bad.')]);
     });
     const errors = out
@@ -49,7 +49,7 @@ describe('run', () => {
   });
 
   it('reports several user errors one a line', async () => {
-    await run(async () => {
+    await runStep(async () => {
       throw new UserErrors(['first', 'second']);
     });
     expect(out.join('').match(/::error::/g)).toHaveLength(2);
@@ -57,14 +57,14 @@ describe('run', () => {
 
   it('prints the stack of an unexpected error only in debug mode', async () => {
     process.env.RUNNER_DEBUG = '1';
-    await run(async () => {
+    await runStep(async () => {
       throw new TypeError('boom');
     });
     expect(out.join('')).toMatch(/::debug::TypeError: boom%0A\s+at /);
   });
 
   it('leaves a successful run alone', async () => {
-    await run(async () => undefined);
+    await runStep(async () => undefined);
     expect(process.exitCode).toBeUndefined();
   });
 });
