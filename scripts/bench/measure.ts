@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface CommandRun {
   wallMs: number;
@@ -78,4 +78,23 @@ export function formatRows(rows: BenchRow[]): string {
       `| ${r.benchmark} | ${r.ours}: ${r.oursMedianMs.toFixed(1)} ms | ${r.baseline}: ${r.baselineMedianMs.toFixed(1)} ms | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(1)} MB | ${r.goal} | ${r.met ? 'yes' : 'NO'}${r.note ? ` (${r.note})` : ''} |`,
   );
   return [header, ...lines].join('\n');
+}
+
+/** A baseline tool that is not on this machine: the runner skips the benchmark's rows and says how to install it. */
+export class MissingToolError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly install: string,
+  ) {
+    super(`${tool} is not installed (${install})`);
+    this.name = 'MissingToolError';
+  }
+}
+
+/** The first candidate path or command that answers `--version`; throws MissingToolError when none does. */
+export function requireTool(candidates: string[], install: string): string {
+  for (const candidate of candidates) {
+    if (spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0) return candidate;
+  }
+  throw new MissingToolError(candidates[candidates.length - 1], install);
 }
