@@ -28,3 +28,11 @@ export function planRelease(versionText: string, releases: Release[], sha: strin
   }
   return { tag, major, sha, exists: false };
 }
+
+/** Whether a tag is a major, minor or patch step from the newest release before it. */
+export function bumpOf(tag: string, releases: Release[]): 'major' | 'minor' | 'patch' {
+  const version = parseVersion(tag)!;
+  const previous = releases.filter((r) => compareVersions(r.version, version) < 0).sort((a, b) => compareVersions(b.version, a.version))[0];
+  if (!previous || previous.version.major !== version.major) return 'major';
+  return previous.version.minor !== version.minor ? 'minor' : 'patch';
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listReleases, parseVersion, type Release } from '../../copy-workflow/releases.js';
@@ -64,5 +64,47 @@ describe('release script', () => {
     expect(errors[0]).toBe('error: v1.0.5 is not newer than v1.1.0, the newest v1 release');
     // a re-run on the same commit is fine
     expect(main(['1.1.0', '--repo', repo, '--sha', second, '--push'], quiet)).toBe(0);
+  });
+
+  test('a dry run prints the notes from the change intents, the tags it would move and the attestations, and changes nothing', () => {
+    mkdirSync(path.join(repo, '.changeset'), { recursive: true });
+    mkdirSync(path.join(repo, 'actions', 'demo', 'dist'), { recursive: true });
+    writeFileSync(path.join(repo, 'actions', 'demo', 'dist', 'index.js'), 'console.log(1)\n');
+    writeFileSync(
+      path.join(repo, '.changeset', 'quick-fox.md'),
+      '---\n"validate-batch": minor\n---\n\nvalidate-batch claims a batch before the load.\n',
+    );
+    writeFileSync(
+      path.join(repo, '.changeset', 'slow-owl.md'),
+      '---\n"notify-slack": patch\n---\n\nnotify-slack warns on an empty webhook.\n',
+    );
+    const head = commit('three');
+    const lines: string[] = [];
+    const errors: string[] = [];
+    expect(main(['1.2.0', '--repo', repo, '--dry-run'], { out: (l) => lines.push(l), err: (l) => errors.push(l) })).toBe(0);
+    const out = lines.join('\n');
+    expect(out).toContain('### Features\n\n- validate-batch claims a batch before the load.');
+    expect(out).toContain('### Fixes\n\n- notify-slack warns on an empty webhook.');
+    expect(out).toContain(`create v1.2.0 (annotated) on ${head}`);
+    expect(out).toMatch(new RegExp(`move v1 from [0-9a-f]{40} to ${head}`));
+    expect(out).toMatch(/sha256:[0-9a-f]{64} {2}actions\/demo\/dist\/index\.js/);
+    expect(errors).toEqual([]);
+    expect(listReleases(repo).map((r) => r.tag)).not.toContain('v1.2.0');
+  });
+
+  test('--changelog writes the section from the intents and removes them; the release then uses that section', () => {
+    const warnings: string[] = [];
+    expect(main(['1.1.1', '--repo', repo, '--dry-run'], { out: () => undefined, err: (l) => warnings.push(l) })).toBe(0);
+    expect(warnings[0]).toContain('ask for a minor release; v1.1.1 is a patch release');
+    expect(main(['1.2.0', '--repo', repo, '--changelog'], quiet)).toBe(0);
+    const changelog = readFileSync(path.join(repo, 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(/^# Changelog/);
+    expect(changelog).toMatch(/## v1\.2\.0 \(\d{4}-\d{2}-\d{2}\)\n\n### Features/);
+    expect(existsSync(path.join(repo, '.changeset', 'quick-fox.md'))).toBe(false);
+    commit('changelog');
+    const notesFile = path.join(tmp, 'notes.md');
+    expect(main(['1.2.0', '--repo', repo, '--notes-file', notesFile, '--push'], quiet)).toBe(0);
+    expect(readFileSync(notesFile, 'utf8')).toContain('- notify-slack warns on an empty webhook.');
+    expect(git(repo, 'tag', '-l', '--format=%(contents)', 'v1.2.0')).toContain('validate-batch claims a batch before the load.');
   });
 });
