@@ -91,6 +91,19 @@ export interface Fault {
   retryAfterSeconds?: number;
 }
 
+/**
+ * A request held before it is handled (it lands when the test releases it), to model a write
+ * stalled in flight for any time without real sleeps. `reached` resolves when a request is held.
+ */
+export interface Hold {
+  method?: string;
+  path?: RegExp;
+  /** How many matching requests it holds; default 1. */
+  times?: number;
+  readonly reached: Promise<void>;
+  release(): void;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -124,6 +137,7 @@ export class FakeGitHub {
   readonly identities = new Map<string, FakeIdentity>();
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
+  readonly holds: (Hold & { gate: Promise<void>; arrive(): void })[] = [];
   latency = { minMs: 0, maxMs: 0 };
   /** When true, every JSON response is kept in `responses` (for the OpenAPI conformance test). */
   recordResponses = false;
@@ -181,6 +195,17 @@ export class FakeGitHub {
     this.faults.push({ times: 1, ...fault });
   }
 
+  /** Holds the next matching request(s) until `release()`; see Hold. */
+  hold(match: { method?: string; path?: RegExp; times?: number } = {}): Hold {
+    let release!: () => void;
+    let arrive!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    const hold = { times: 1, ...match, gate, reached, release, arrive };
+    this.holds.push(hold);
+    return hold;
+  }
+
   countRequests(filter: { method?: string; path?: RegExp } = {}): number {
     return this.requests.filter((r) => (!filter.method || r.method === filter.method) && (!filter.path || filter.path.test(r.path))).length;
   }
@@ -213,6 +238,12 @@ export class FakeGitHub {
 
     const { minMs, maxMs } = this.latency;
     if (maxMs > 0) await new Promise((r) => setTimeout(r, minMs + Math.random() * (maxMs - minMs)));
+    const hold = this.holds.find((h) => (!h.method || h.method === method) && (!h.path || h.path.test(path)) && (h.times ?? 1) > 0);
+    if (hold) {
+      hold.times = (hold.times ?? 1) - 1;
+      hold.arrive();
+      await hold.gate;
+    }
 
     let response: FakeResponse;
     let identity: FakeIdentity | undefined;
