@@ -47,7 +47,7 @@ export function findPythonWithMoto(env: NodeJS.ProcessEnv = process.env): Python
   let result: PythonSearch = { tried };
   for (const python of candidates) {
     tried.push(python);
-    const probe = spawnSync(python, ['-c', 'import moto.server, flask'], { stdio: 'ignore', timeout: 60_000 });
+    const probe = spawnSync(python, ['-c', 'import moto.server, flask'], { stdio: 'ignore', timeout: 60_000, env });
     if (probe.status === 0) {
       result = { python, tried };
       break;
