@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-/** The six actions the reference workflows chain; a missing one is a failure, not a skip. */
+/** The actions the reference workflows chain; a missing one is a failure, not a skip. */
 export const OUR_ACTIONS = [
   'determine-environment',
   'validate-batch',
@@ -11,6 +11,7 @@ export const OUR_ACTIONS = [
   'dashboard-update',
   'promote-artifact',
   'notify-slack',
+  'dispatch-workflow',
 ] as const;
 
 export interface InputContract {
@@ -48,7 +49,7 @@ export function isMandatory(input: InputContract): boolean {
   return input.required && input.default === undefined;
 }
 
-/** Reads actions/<name>/action.yml for the six actions and any other action folder present. */
+/** Reads actions/<name>/action.yml for our actions and any other action folder present. */
 export function loadContracts(repoRoot: string): ContractMap {
   const contracts: ContractMap = new Map();
   const dir = path.join(repoRoot, 'actions');

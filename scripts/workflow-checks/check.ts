@@ -66,6 +66,7 @@ export const REFERENCE_WORKFLOWS = [
   'promote-qa',
   'promote-prod',
   'pr-dashboard',
+  'image-build',
 ] as const;
 
 export interface Target {
