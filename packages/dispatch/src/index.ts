@@ -1,0 +1,10 @@
+export { dispatchWorkflow, runsUrl, MAX_INPUTS, DISTINCT_ID_INPUT } from './dispatch.js';
+export type { DispatchOptions, DispatchResult, CorrelationMode, IdentifyMethod } from './dispatch.js';
+export { waitForRun, listJobs, failedJobs, isSuccessful, describeProgress, duration } from './wait.js';
+export type { RunRef, WaitOptions, WaitResult, RunProgress, JobState } from './wait.js';
+export { DispatchError, isDispatchError } from './errors.js';
+export type { DispatchErrorKind, DispatchErrorDetails } from './errors.js';
+export { parseWorkflowDefinition, describeInputs } from './workflow-file.js';
+export type { DeclaredInput, WorkflowDefinition } from './workflow-file.js';
+export { refName, systemClock } from './client.js';
+export type { GitHubClient, GitHubResponse, Clock } from './client.js';
