@@ -1,11 +1,19 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputReader, envInput, type InputGetter } from '@pipeline-actions/kit';
+import { InputReader, type InputGetter } from '@pipeline-actions/kit';
 import { DEFAULT_BATCH_ID_PATTERN, checkBatchId, compileBatchIdPattern } from './batch-id.js';
+import { DEFAULT_IGNORE } from './fragments.js';
+import { GITHUB_MATRIX_LIMIT } from './matrix.js';
+import type { Scope } from './scope.js';
 import { checkBatchSize, checkProject } from './request-checks.js';
 
-export type Mode = 'validate' | 'mark-loaded';
+export type Mode = 'validate' | 'claim' | 'mark-loaded' | 'release';
 export type ManifestMode = 'auto' | 'required' | 'off';
+
+/** The modes that write to the store, and so need the batch and its scope named. */
+const WRITE_MODES: readonly Mode[] = ['claim', 'mark-loaded', 'release'];
+/** An environment or table becomes part of an object name. */
+const NAME_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export interface Inputs {
   mode: Mode;
@@ -25,18 +33,43 @@ export interface Inputs {
   failIfLoaded: boolean;
   markerName: string;
   environment: string;
+  /** The scope in effect: 'environment' without an environment falls back to 'batch' in validate mode. */
+  scope: Scope;
+  claimTtlMinutes: number;
+  requireClaim: boolean;
+  listingDigest: string;
+  matrixSize: number;
+  ignore: string[];
   verifyManifest: ManifestMode;
   concurrency: number;
+  timeoutSeconds: number;
   summaryFile: string;
+  /** True when summary-file was given (a failed write of the default file is only a warning). */
+  summaryFileGiven: boolean;
   dryRun: boolean;
+  token: string;
   s3: { region: string; endpoint: string; forcePathStyle: boolean };
 }
 
+/** Inputs as the runner passes them to the process: untrimmed, so surrounding whitespace can be refused. */
+export const untrimmedInput: InputGetter = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+
 /** Reads and checks every input; all problems are thrown together by `done()`. */
-export function getInputs(get: InputGetter = envInput, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): Inputs {
-  const reader = new InputReader(get);
-  const mode = reader.enumeration<Mode>('mode', ['validate', 'mark-loaded'], { default: 'validate' });
-  const bucket = reader.string('bucket');
+export function getInputs(get: InputGetter = untrimmedInput, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): Inputs {
+  const reader = new InputReader((name) => get(name).trim());
+  // The runner hands inputs to other steps and to `concurrency:` untrimmed: 'batch_1 ' would be another batch there.
+  for (const name of ['batch-id', 'project', 'batch-size', 'environment', 'table-filter']) {
+    const value = get(name);
+    if (value !== value.trim()) {
+      reader.fail(
+        name,
+        `${JSON.stringify(value)} has whitespace around it: expected the value alone, e.g. ${JSON.stringify(value.trim())}.`,
+      );
+    }
+  }
+  const mode = reader.enumeration<Mode>('mode', ['validate', 'claim', 'mark-loaded', 'release'], { default: 'validate' });
+  const writes = WRITE_MODES.includes(mode);
+  const bucket = reader.string('bucket', { required: writes, form: `the bucket holding the batch (needed when mode is ${mode})` });
   if (/^s3:\/\//i.test(bucket) || /[/\s]/.test(bucket)) {
     reader.fail(
       'bucket',
@@ -44,17 +77,17 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
     );
   }
 
-  const batchIdNeeded = bucket !== '' || mode === 'mark-loaded';
+  const batchIdNeeded = bucket !== '' || writes;
   const batchId = reader.string('batch-id', {
     required: batchIdNeeded,
-    form: `a batch id such as batch_20241101_120000 (needed when ${mode === 'mark-loaded' ? 'mode is mark-loaded' : 'bucket is set'})`,
+    form: `a batch id such as batch_20241101_120000 (needed when ${writes ? `mode is ${mode}` : 'bucket is set'})`,
   });
   const patternText = reader.raw('batch-id-pattern') || DEFAULT_BATCH_ID_PATTERN;
   const pattern = compileBatchIdPattern(patternText);
   if (typeof pattern === 'string') {
     reader.fail(
       'batch-id-pattern',
-      `'${patternText}' is not a valid regular expression (${pattern}): expected a JavaScript regular expression.`,
+      `'${patternText}' is not a valid regular expression (${pattern}): expected an RE2 regular expression (no backreferences or lookaround).`,
     );
   } else if (batchId !== '') {
     for (const problem of checkBatchId(batchId, pattern, patternText === DEFAULT_BATCH_ID_PATTERN, now)) reader.fail('batch-id', problem);
@@ -97,13 +130,61 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
 
   const failIfLoaded = reader.boolean('fail-if-loaded', { default: true });
   const markerName = reader.string('marker-name', { default: '.loaded' });
-  if (markerName.includes('/') || markerName === '.' || markerName === '..' || markerName === 'manifest.json') {
-    reader.fail('marker-name', `'${markerName}' cannot name the marker: expected a file name without '/', such as .loaded.`);
+  if (!/^\.[A-Za-z0-9._-]+$/.test(markerName) || markerName === '..') {
+    reader.fail(
+      'marker-name',
+      `'${markerName}' cannot name the marker: expected a file name starting with '.', without '/', such as .loaded.`,
+    );
   }
   const environment = reader.string('environment');
+  let scope = reader.enumeration<Scope>('scope', ['environment', 'batch', 'table'], { default: 'environment' });
+  if (scope !== 'batch') {
+    if (environment === '') {
+      if (writes || reader.raw('scope') !== '') {
+        reader.fail(
+          'environment',
+          `is required with scope: ${scope}: expected the environment the batch is loaded into, e.g. production (or scope: batch for one marker per batch).`,
+        );
+      } else scope = 'batch';
+    } else if (!NAME_SEGMENT.test(environment)) {
+      reader.fail(
+        'environment',
+        `'${environment}' becomes part of the marker's name: expected letters, digits, '.', '_' or '-', e.g. production.`,
+      );
+    }
+  }
+  if (scope === 'table') {
+    if (tableFilter === '') reader.fail('table-filter', 'is required with scope: table: expected the table this job loads, e.g. orders.');
+    else if (!NAME_SEGMENT.test(tableFilter)) {
+      reader.fail(
+        'table-filter',
+        `'${tableFilter}' becomes part of the marker's name with scope: table: expected letters, digits, '.', '_' or '-'.`,
+      );
+    }
+  }
+  const claimTtlMinutes = reader.integer('claim-ttl-minutes', { default: 360, min: 1, max: 60 * 24 * 30 });
+  const requireClaim = reader.boolean('require-claim', { default: true });
+  const listingDigest = reader.string('listing-digest');
+  if (listingDigest !== '' && !/^sha256:[0-9a-f]{64}$/.test(listingDigest)) {
+    reader.fail(
+      'listing-digest',
+      `'${listingDigest}' is not a listing digest: expected the listing-digest output of mode: validate (sha256:<64 hex digits>).`,
+    );
+  }
+  const matrixSize = reader.integer('matrix-size', { default: 20, min: 1, max: GITHUB_MATRIX_LIMIT });
+  const ignore = reader.raw('ignore') === '' ? DEFAULT_IGNORE : reader.list('ignore');
+  const badIgnore = ignore.filter((entry) => entry === '/' || entry.slice(0, -1).includes('/'));
+  if (badIgnore.length > 0) {
+    reader.fail(
+      'ignore',
+      `${badIgnore.map((e) => `'${e}'`).join(', ')}: expected file names (_SUCCESS) or directory names ending in '/' (_temporary/), one path segment each.`,
+    );
+  }
   const verifyManifest = reader.enumeration<ManifestMode>('verify-manifest', ['auto', 'required', 'off'], { default: 'auto' });
   const concurrency = reader.integer('concurrency', { default: 16, min: 1, max: 64 });
+  const timeoutSeconds = reader.integer('timeout-seconds', { default: 30, min: 1, max: 600 });
   const dryRun = reader.boolean('dry-run');
+  const token = reader.secret('token');
 
   const region = reader.string('aws-region');
   const endpoint = reader.string('s3-endpoint');
@@ -111,6 +192,7 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
     reader.fail('s3-endpoint', `'${endpoint}' is not a URL: expected http(s)://host[:port], e.g. https://s3.example.com.`);
   }
   const forcePathStyle = reader.boolean('s3-force-path-style');
+  const summaryFileGiven = reader.string('summary-file') !== '';
   const summaryFile = reader.string('summary-file') || defaultSummaryFile(env);
 
   reader.done();
@@ -130,10 +212,19 @@ export function getInputs(get: InputGetter = envInput, now: Date = new Date(), e
     failIfLoaded,
     markerName,
     environment,
+    scope,
+    claimTtlMinutes,
+    requireClaim,
+    listingDigest,
+    matrixSize,
+    ignore,
     verifyManifest,
     concurrency,
+    timeoutSeconds,
     summaryFile,
+    summaryFileGiven,
     dryRun,
+    token,
     s3: { region, endpoint, forcePathStyle },
   };
 }

@@ -1,20 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
-import { envInput, InputErrors, readRunContext, runStep, UserError, UserErrors, writeSummary } from '@pipeline-actions/kit';
+import { InputErrors, runStep, UserError, UserErrors, writeSummary } from '@pipeline-actions/kit';
 import { tableOutputs } from './fragments.js';
-import { defaultSummaryFile, getInputs, type Inputs } from './inputs.js';
-import { buildMarker, describeLoad, markLoaded, type MarkResult } from './marker.js';
-import { keepYoungGenerationSmall } from './memory.js';
+import { defaultSummaryFile, getInputs, untrimmedInput, type Inputs } from './inputs.js';
+import { modeContext, runClaim, runMarkLoaded, runRelease, runValidate, type ModeReport } from './modes.js';
 import { createS3Store } from './s3-store.js';
-import type { BatchStore } from './store.js';
 import { renderInputFailure, renderSummary } from './summary.js';
-import { validateBatch, type BatchValidation } from './validate.js';
 
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 export async function run(): Promise<void> {
   await runStep(main);
 }
+
+const MODES = { validate: runValidate, claim: runClaim, 'mark-loaded': runMarkLoaded, release: runRelease };
 
 export async function main(): Promise<void> {
   const started = Date.now();
@@ -29,114 +28,99 @@ export async function main(): Promise<void> {
 
   const batchPrefix = `${inputs.prefix}${inputs.batchId}/`;
   const s3Uri = inputs.bucket ? `s3://${inputs.bucket}/${batchPrefix}` : '';
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  let validation: BatchValidation | undefined;
-  let mark: MarkResult | undefined;
+  let report: ModeReport = { verdict: 'valid', ok: true, problems: [], warnings: [], rows: [], claimed: false };
 
   if (inputs.bucket) {
-    keepYoungGenerationSmall();
-    const store = await createS3Store(inputs.bucket, inputs.s3);
+    const timeoutMs = inputs.timeoutSeconds * 1000;
+    const store = await createS3Store(inputs.bucket, {
+      ...inputs.s3,
+      connectionTimeoutMs: timeoutMs,
+      requestTimeoutMs: timeoutMs,
+    });
     try {
-      if (inputs.mode === 'validate') {
-        core.info(`Listing ${s3Uri} (tables in parallel, ${inputs.concurrency} requests at most).`);
-        validation = await validateBatch(store, { ...inputs, batchPrefix });
-        problems.push(...validation.problems);
-        warnings.push(...validation.warnings);
-        const s = validation.scan;
-        core.info(
-          `Found ${s.fragmentCount} fragment(s) in ${s.tables.size} table(s), ${s.totalBytes} bytes, with ${s.listRequests} list request(s).`,
-        );
-      } else {
-        mark = await markBatch(store, inputs, batchPrefix, problems, warnings);
-      }
+      report = await MODES[inputs.mode](modeContext(store, inputs, batchPrefix));
     } catch (error) {
       // An S3 failure is reported like a failed check, so the summary still says what happened.
       if (!(error instanceof UserError)) throw error;
-      problems.push(error.message);
+      report = { ...report, verdict: inputs.mode === 'validate' ? 'invalid' : 'failed', ok: false, problems: [error.message] };
     } finally {
       store.destroy();
+      core.info(`${store.requests()} S3 request(s).`);
     }
   } else if (!inputs.batchId && !inputs.project && inputs.allowedProjects.length === 0 && inputs.batchSize === undefined) {
-    warnings.push('No check was requested: give batch-id, project with allowed-projects, batch-size or bucket.');
+    report.warnings.push('No check was requested: give batch-id, project with allowed-projects, batch-size or bucket.');
   }
 
-  const valid = problems.length === 0 && (mark === undefined || mark.outcome !== 'already-loaded');
+  const valid = report.ok && report.problems.length === 0;
+  const validation = report.validation;
   const { names, counts } = validation ? tableOutputs(validation.scan.tables) : { names: [], counts: {} };
-  const loadedInfo = validation?.loaded ?? (mark?.outcome === 'dry-run' ? mark.existing : mark?.marker);
   core.setOutput('valid', String(valid));
   core.setOutput('fragment-count', String(validation?.scan.fragmentCount ?? 0));
   core.setOutput('tables', JSON.stringify(names));
   core.setOutput('table-counts', JSON.stringify(counts));
   core.setOutput('total-bytes', String(validation?.scan.totalBytes ?? 0));
   core.setOutput('s3-uri', s3Uri);
-  core.setOutput('loaded', String(loadedInfo !== undefined));
-  core.setOutput('loaded-by', loadedInfo?.loadedBy ?? '');
-  core.setOutput('loaded-at', loadedInfo?.loadedAt ?? '');
-  core.setOutput('summary-file', inputs.summaryFile);
+  core.setOutput('loaded', String(report.loaded !== undefined));
+  core.setOutput('loaded-by', report.loaded?.by ?? '');
+  core.setOutput('loaded-at', report.loaded?.at ?? '');
+  core.setOutput('claimed', String(report.claimed));
+  core.setOutput('claim-id', report.claim?.claimId ?? '');
+  core.setOutput('claimed-by', report.claim?.by ?? '');
+  core.setOutput('claimed-at', report.claim?.at ?? '');
+  core.setOutput('listing-digest', report.digest ?? '');
+  core.setOutput('matrix', JSON.stringify(report.matrix ?? []));
 
-  const markdown = renderSummary({ inputs, valid, s3Uri, validation, mark, problems, warnings, elapsedMs: Date.now() - started });
-  writeSummaryFile(inputs.summaryFile, markdown);
+  const markdown = renderSummary({ inputs, valid, s3Uri, report, elapsedMs: Date.now() - started });
+  core.setOutput('summary-file', saveSummaryFile(inputs.summaryFile, markdown, report.warnings));
   await writeSummary(markdown);
-  for (const warning of warnings) core.warning(warning);
-  if (problems.length > 0) throw new UserErrors(problems);
+  for (const warning of report.warnings) core.warning(warning);
+  if (report.problems.length > 0) throw new UserErrors(report.problems);
 }
 
-function writeSummaryFile(path: string, markdown: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, markdown);
+/** Writes the summary file; a failure is a warning naming the path and the reason, and the output is then empty. */
+function saveSummaryFile(path: string, markdown: string, warnings: string[]): string {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, markdown);
+    return path;
+  } catch (error) {
+    warnings.push(
+      `The summary file ${path} could not be written (${fileErrorText(error)}): check the summary-file input; the job summary still has it.`,
+    );
+    return '';
+  }
+}
+
+function fileErrorText(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a part of its directory path is a file, not a directory';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return e?.message ?? String(error);
+  }
 }
 
 /** Bad inputs still leave a summary (and its file, for the artifact upload) saying what to fix. */
 async function reportInputFailure(messages: string[]): Promise<void> {
-  const path = envInput('summary-file') || defaultSummaryFile();
-  const markdown = renderInputFailure(envInput('batch-id'), messages);
+  const path = untrimmedInput('summary-file').trim() || defaultSummaryFile();
+  const markdown = renderInputFailure(untrimmedInput('batch-id').trim(), messages);
+  const warnings: string[] = [];
+  core.setOutput('summary-file', saveSummaryFile(path, markdown, warnings));
+  for (const warning of warnings) core.warning(warning);
   try {
-    writeSummaryFile(path, markdown);
-    core.setOutput('summary-file', path);
     await writeSummary(markdown);
   } catch (error) {
-    core.warning(`The summary could not be written: ${(error as Error).message}`);
+    core.warning(`The job summary could not be written: ${(error as Error).message}`);
   }
-}
-
-/** mark-loaded: the conditional create of the marker, after the input checks have passed. */
-async function markBatch(
-  store: BatchStore,
-  inputs: Inputs,
-  batchPrefix: string,
-  problems: string[],
-  warnings: string[],
-): Promise<MarkResult> {
-  const markerKey = `${batchPrefix}${inputs.markerName}`;
-  const ctx = readRunContext();
-  if (!ctx.runId) warnings.push('GITHUB_RUN_ID is not set: a re-run of this job will not be recognised as the same run.');
-  const probe = await store.list(batchPrefix, { maxKeys: 1 });
-  if (probe.objects.length === 0 && probe.prefixes.length === 0) {
-    warnings.push(`Nothing exists at ${store.uri(batchPrefix)}; marking the batch loaded anyway.`);
-  }
-  const result = await markLoaded(store, markerKey, buildMarker(inputs.batchId, inputs.environment, ctx, new Date()), inputs.dryRun);
-  switch (result.outcome) {
-    case 'created':
-      core.info(`Marked ${store.uri(markerKey)} loaded by ${result.marker.loadedBy} at ${result.marker.loadedAt}.`);
-      break;
-    case 'rerun':
-      core.info(
-        `${store.uri(markerKey)} was already written by this workflow run (${result.marker.workflowRun}): treating this as a re-run.`,
-      );
-      break;
-    case 'dry-run':
-      core.info(`Dry run: would create ${store.uri(markerKey)} (If-None-Match: *).`);
-      if (result.existing && result.existing.workflowRun !== ctx.runId) {
-        warnings.push(`Dry run: batch ${inputs.batchId} is already loaded ${describeLoad(result.existing)}; a real run would be refused.`);
-      }
-      break;
-    case 'already-loaded': {
-      const message = `Batch ${inputs.batchId} was already loaded ${describeLoad(result.marker)}; this run (${ctx.runId || 'unknown'}) did not mark it again.`;
-      if (inputs.failIfLoaded) problems.push(`${message} Loading a batch twice is refused.`);
-      else warnings.push(message);
-      break;
-    }
-  }
-  return result;
 }

@@ -8,7 +8,8 @@ const SAMPLE = 10;
 export function parseManifest(text: string, batchPrefix: string): Map<string, number | undefined> | string {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return `is not valid JSON (${(error as Error).message})`;
   }
@@ -22,7 +23,14 @@ export function parseManifest(text: string, batchPrefix: string): Map<string, nu
     if (size !== undefined && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) {
       return `files[${i}] ("${key}") has a "size" that is not a whole number of bytes`;
     }
-    entries.set(normaliseManifestKey(key, batchPrefix), size as number | undefined);
+    const normalised = normaliseManifestKey(key, batchPrefix);
+    if (entries.has(normalised)) {
+      const first = files.findIndex(
+        (f) => isPlainObject(f) && typeof f.key === 'string' && normaliseManifestKey(f.key, batchPrefix) === normalised,
+      );
+      return `lists "${normalised}" twice (files[${first}] and files[${i}]): expected each file once`;
+    }
+    entries.set(normalised, size as number | undefined);
   }
   return entries;
 }

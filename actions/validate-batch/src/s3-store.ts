@@ -1,23 +1,55 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UserError } from '@pipeline-actions/kit';
-import { classifyS3Error, createS3Client, type S3Settings } from '@pipeline-actions/kit/s3';
+import { classifyS3Error, createS3Client, s3EndpointText, type S3Settings } from '@pipeline-actions/kit/s3';
+import { describeS3Error, type Operation } from './s3-errors.js';
 import type { BatchStore, ListPage } from './store.js';
 
-type Operation = { api: string; permission: string; resource: string };
+/** S3 answers 409 ConditionalRequestConflict while another conditional write to the key is in flight: wait and retry. */
+const CONFLICT_RETRIES = 5;
+const CONFLICT_BASE_MS = 200;
+
+export type S3Store = BatchStore & { destroy(): void; requests(): number };
 
 /** A BatchStore on the AWS SDK (loaded on first use), with every failure turned into a sentence with the fix. */
-export async function createS3Store(bucket: string, settings: S3Settings): Promise<BatchStore & { destroy(): void }> {
+export async function createS3Store(bucket: string, settings: S3Settings): Promise<S3Store> {
   const client: S3Client = await createS3Client(settings);
+  let requests = 0;
+  client.middlewareStack.add(
+    (next) => (args) => {
+      requests++;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'countRequests' },
+  );
   const sdk = await import('@aws-sdk/client-s3');
-  const endpoint = settings.endpoint || process.env.AWS_ENDPOINT_URL_S3 || '';
+  const endpoint = s3EndpointText(settings);
   const uri = (key: string) => `s3://${bucket}/${key}`;
   const fail = (error: unknown, op: Operation): never => {
-    throw new UserError(describeS3Error(error, { ...op, bucket, endpoint }));
+    throw new UserError(describeS3Error(error, { ...op, bucket, endpoint, timeoutMs: settings.requestTimeoutMs }));
+  };
+  const withConflictRetry = async <T>(op: Operation, send: () => Promise<T>, onPrecondition: () => T, onMissing?: () => T): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        const kind = classifyS3Error(error);
+        if (kind === 'precondition-failed') return onPrecondition();
+        if (kind === 'no-such-key' && onMissing) return onMissing();
+        if (isConditionalConflict(error) && attempt <= CONFLICT_RETRIES) {
+          const delay = CONFLICT_BASE_MS * 2 ** (attempt - 1);
+          await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+          continue;
+        }
+        return fail(error, { ...op, conflicts: isConditionalConflict(error) ? attempt : undefined });
+      }
+    }
   };
 
   return {
     uri,
+    name: endpoint,
     destroy: () => client.destroy(),
+    requests: () => requests,
     async list(prefix, options = {}): Promise<ListPage> {
       try {
         const page = await client.send(
@@ -30,7 +62,7 @@ export async function createS3Store(bucket: string, settings: S3Settings): Promi
           }),
         );
         return {
-          objects: (page.Contents ?? []).map((o) => ({ key: o.Key ?? '', size: o.Size ?? 0 })),
+          objects: (page.Contents ?? []).map((o) => ({ key: o.Key ?? '', size: o.Size ?? 0, etag: o.ETag ?? '' })),
           prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter((p) => p !== ''),
           next: page.IsTruncated ? page.NextContinuationToken : undefined,
         };
@@ -41,25 +73,46 @@ export async function createS3Store(bucket: string, settings: S3Settings): Promi
     async read(key) {
       try {
         const got = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return (await got.Body?.transformToString('utf8')) ?? '';
+        return { body: (await got.Body?.transformToString('utf8')) ?? '', etag: got.ETag ?? '' };
       } catch (error) {
         if (classifyS3Error(error) === 'no-such-key') return undefined;
         return fail(error, { api: 'GetObject', permission: 's3:GetObject', resource: uri(key) });
       }
     },
-    async createIfAbsent(key, body, contentType) {
-      // S3 answers 409 ConditionalRequestConflict when two conditional writes overlap; the retry then sees 412.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
+    createIfAbsent(key, body) {
+      return withConflictRetry<'created' | 'exists'>(
+        { api: 'PutObject', permission: 's3:PutObject', resource: uri(key) },
+        async () => {
+          await client.send(
+            new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }),
+          );
           return 'created';
-        } catch (error) {
-          const kind = classifyS3Error(error);
-          if (kind === 'precondition-failed') return 'exists';
-          if (isConditionalConflict(error) && attempt < 4) continue;
-          return fail(error, { api: 'PutObject', permission: 's3:PutObject', resource: uri(key) });
-        }
-      }
+        },
+        () => 'exists',
+      );
+    },
+    replaceIf(key, body, etag) {
+      return withConflictRetry<'replaced' | 'changed'>(
+        { api: 'PutObject', permission: 's3:PutObject', resource: uri(key) },
+        async () => {
+          await client.send(
+            new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', IfMatch: etag }),
+          );
+          return 'replaced';
+        },
+        () => 'changed',
+      );
+    },
+    deleteIf(key, etag) {
+      return withConflictRetry<'deleted' | 'changed'>(
+        { api: 'DeleteObject', permission: 's3:DeleteObject', resource: uri(key) },
+        async () => {
+          await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
+          return 'deleted';
+        },
+        () => 'changed',
+        () => 'changed',
+      );
     },
   };
 }
@@ -67,36 +120,4 @@ export async function createS3Store(bucket: string, settings: S3Settings): Promi
 function isConditionalConflict(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
   return e?.name === 'ConditionalRequestConflict' || e?.$metadata?.httpStatusCode === 409;
-}
-
-/** One sentence that says which S3 call failed, why, and what to do about it. */
-export function describeS3Error(error: unknown, op: Operation & { bucket: string; endpoint?: string }): string {
-  const e = error as { name?: string; message?: string; code?: string; $metadata?: { attempts?: number; httpStatusCode?: number } } | null;
-  const name = e?.name ?? 'Error';
-  const detail = (e?.message ?? String(error)).split('\n')[0];
-  const where = `${op.api} on ${op.resource}`;
-  const attempts = e?.$metadata?.attempts;
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(detail)) {
-    return `${where} failed: no AWS credentials were found. Configure them before this step (e.g. aws-actions/configure-aws-credentials with OIDC, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).`;
-  }
-  switch (classifyS3Error(error)) {
-    case 'no-such-bucket':
-      return `${where} failed: the bucket '${op.bucket}' does not exist (NoSuchBucket). Check the bucket input${op.endpoint ? ` and s3-endpoint (${op.endpoint})` : ' and aws-region'}.`;
-    case 'access-denied':
-      return `${where} was denied (${name}): the credentials need ${op.permission} on ${permissionResource(op)}.`;
-    case 'throttled':
-      return `${where} was throttled by S3 (${name})${attempts ? ` after ${attempts} attempts with backoff` : ''}: retry later or lower the concurrency input.`;
-    case 'network':
-      return `${where} could not reach S3${op.endpoint ? ` at ${op.endpoint}` : ''} (${e?.code ?? name}: ${detail}): check s3-endpoint, aws-region and the runner's network.`;
-    default:
-      return `${where} failed (${name}${e?.$metadata?.httpStatusCode ? `, HTTP ${e.$metadata.httpStatusCode}` : ''}): ${detail}`;
-  }
-}
-
-function permissionResource(op: Operation & { bucket: string }): string {
-  if (op.permission === 's3:ListBucket') {
-    const prefix = op.resource.slice(`s3://${op.bucket}/`.length);
-    return `arn:aws:s3:::${op.bucket}${prefix ? ` (for prefix ${prefix})` : ''}`;
-  }
-  return `arn:aws:s3:::${op.resource.slice('s3://'.length)}`;
 }

@@ -1,7 +1,8 @@
 import { cell, markdownTable } from '@pipeline-actions/kit';
 import type { Inputs } from './inputs.js';
-import type { MarkResult } from './marker.js';
-import type { BatchValidation } from './validate.js';
+import type { ModeReport } from './modes.js';
+import { describeRecord } from './records.js';
+import { sampleText, type BatchValidation } from './validate.js';
 
 /** Table rows shown before the summary says "and N more" (the outputs always carry them all). */
 const MAX_TABLE_ROWS = 200;
@@ -10,10 +11,7 @@ export interface SummaryData {
   inputs: Inputs;
   valid: boolean;
   s3Uri: string;
-  validation?: BatchValidation;
-  mark?: MarkResult;
-  problems: string[];
-  warnings: string[];
+  report: ModeReport;
   elapsedMs: number;
 }
 
@@ -29,51 +27,43 @@ export function formatBytes(bytes: number): string {
 }
 
 export function renderSummary(d: SummaryData): string {
-  const { inputs } = d;
-  const verdict =
-    inputs.mode === 'mark-loaded'
-      ? d.mark?.outcome === 'created'
-        ? 'marked loaded'
-        : d.mark?.outcome === 'rerun'
-          ? 'already marked by this run (re-run)'
-          : d.mark?.outcome === 'dry-run'
-            ? 'would be marked loaded (dry run)'
-            : 'not marked'
-      : d.valid
-        ? 'valid'
-        : 'invalid';
+  const { inputs, report } = d;
   const icon = d.valid ? '✅' : '❌';
   const title = inputs.batchId ? `Batch \`${inputs.batchId}\`` : 'Batch request';
   const rows: unknown[][] = [['Mode', inputs.mode]];
   if (inputs.batchId) rows.push(['Batch id', inputs.batchId]);
   if (inputs.environment) rows.push(['Environment', inputs.environment]);
+  if (inputs.bucket) rows.push(['Scope', `${inputs.scope}${inputs.scope === 'table' ? ` (${inputs.tableFilter})` : ''}`]);
   if (inputs.project) rows.push(['Project', inputs.project]);
   if (inputs.batchSize !== undefined)
     rows.push(['Batch size', `${inputs.batchSize} (allowed ${inputs.batchSizeMin}-${inputs.batchSizeMax})`]);
   if (d.s3Uri) rows.push(['S3 location', d.s3Uri]);
-  const v = d.validation;
+  const v = report.validation;
   if (v) {
     rows.push(['Fragments', v.scan.fragmentCount.toLocaleString('en-US')]);
     rows.push(['Tables', v.scan.tables.size]);
     rows.push(['Total size', `${formatBytes(v.scan.totalBytes)} (${v.scan.totalBytes} bytes)`]);
-    if (v.scan.placeholders + v.scan.markers > 0)
-      rows.push(['Not counted', `${v.scan.placeholders} directory placeholder(s), ${v.scan.markers} marker file(s)`]);
+    const notCounted = [
+      v.scan.placeholders && `${v.scan.placeholders} directory placeholder(s)`,
+      v.scan.markers && `${v.scan.markers} marker file(s)`,
+      v.scan.empty.count && `${v.scan.empty.count} 0-byte object(s)`,
+      v.scan.ignored.count && `${v.scan.ignored.count} ignored (${sampleText(v.scan.ignored)})`,
+    ].filter(Boolean);
+    if (notCounted.length > 0) rows.push(['Not counted', notCounted.join(', ')]);
     rows.push(['Manifest', manifestText(v)]);
-    rows.push(['Loaded', v.loaded ? `yes, by ${v.loaded.loadedBy || 'unknown'} at ${v.loaded.loadedAt || 'unknown'}` : 'no']);
+    rows.push(['Listing digest', `\`${v.digest}\``]);
   } else if (!inputs.bucket) {
     rows.push(['S3 check', 'none (no bucket given)']);
   }
-  if (d.mark) {
-    const m = d.mark.marker;
-    rows.push(['Marker', `${d.s3Uri}${inputs.markerName}`]);
-    rows.push(['Loaded by', m.loadedBy || 'unknown']);
-    rows.push(['Loaded at', m.loadedAt || 'unknown']);
-    if (m.workflowRun) rows.push(['Workflow run', m.runUrl ? `[${m.workflowRun}](${m.runUrl})` : m.workflowRun]);
+  rows.push(...report.rows);
+  if (inputs.bucket) {
+    rows.push(['Loaded', report.loaded ? `yes, ${describeRecord(report.loaded)}` : 'no']);
+    if (report.claim) rows.push(['Claim', `${report.claim.claimId || '(unreadable)'} ${describeRecord(report.claim)}`]);
   }
   if (inputs.dryRun) rows.push(['Dry run', 'yes: nothing was written to S3']);
   rows.push(['Took', `${(d.elapsedMs / 1000).toFixed(2)} s`]);
 
-  const parts = [`## ${icon} ${title}: ${verdict}`, '', markdownTable(['', ''], rows)];
+  const parts = [`## ${icon} ${title}: ${report.verdict}`, '', markdownTable(['', ''], rows)];
   if (v && v.scan.tables.size > 0) {
     const names = [...v.scan.tables.keys()].sort();
     const shown = names.slice(0, MAX_TABLE_ROWS).map((name) => {
@@ -83,8 +73,8 @@ export function renderSummary(d: SummaryData): string {
     parts.push('', '### Tables', '', markdownTable(['Table', 'Fragments', 'Size'], shown));
     if (names.length > shown.length) parts.push('', `…and ${names.length - shown.length} more table(s) (see the table-counts output).`);
   }
-  if (d.problems.length > 0) parts.push('', '### Problems', '', ...d.problems.map((p) => `- ${cell(p)}`));
-  if (d.warnings.length > 0) parts.push('', '### Warnings', '', ...d.warnings.map((w) => `- ${cell(w)}`));
+  if (report.problems.length > 0) parts.push('', '### Problems', '', ...report.problems.map((p) => `- ${cell(p)}`));
+  if (report.warnings.length > 0) parts.push('', '### Warnings', '', ...report.warnings.map((w) => `- ${cell(w)}`));
   return `${parts.join('\n')}\n`;
 }
 
