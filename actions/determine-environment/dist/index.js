@@ -1,10 +1,2514 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 6444:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const pico = __nccwpck_require__(8438);
+const utils = __nccwpck_require__(2753);
+
+function picomatch(glob, options, returnState = false) {
+  // default to os.platform()
+  if (options && (options.windows === null || options.windows === undefined)) {
+    // don't mutate the original options object
+    options = { ...options, windows: utils.isWindows() };
+  }
+
+  return pico(glob, options, returnState);
+}
+
+Object.assign(picomatch, pico);
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 4381:
+/***/ ((module) => {
+
+
+
+const WIN_SLASH = '\\\\/';
+const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+
+/**
+ * Posix glob regex
+ */
+
+const DOT_LITERAL = '\\.';
+const PLUS_LITERAL = '\\+';
+const QMARK_LITERAL = '\\?';
+const SLASH_LITERAL = '\\/';
+const ONE_CHAR = '(?=.)';
+const QMARK = '[^/]';
+const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+const NO_DOT = `(?!${DOT_LITERAL})`;
+const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+const STAR = `${QMARK}*?`;
+const SEP = '/';
+
+const POSIX_CHARS = {
+  DOT_LITERAL,
+  PLUS_LITERAL,
+  QMARK_LITERAL,
+  SLASH_LITERAL,
+  ONE_CHAR,
+  QMARK,
+  END_ANCHOR,
+  DOTS_SLASH,
+  NO_DOT,
+  NO_DOTS,
+  NO_DOT_SLASH,
+  NO_DOTS_SLASH,
+  QMARK_NO_DOT,
+  STAR,
+  START_ANCHOR,
+  SEP
+};
+
+/**
+ * Windows glob regex
+ */
+
+const WINDOWS_CHARS = {
+  ...POSIX_CHARS,
+
+  SLASH_LITERAL: `[${WIN_SLASH}]`,
+  QMARK: WIN_NO_SLASH,
+  STAR: `${WIN_NO_SLASH}*?`,
+  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+  NO_DOT: `(?!${DOT_LITERAL})`,
+  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+  SEP: '\\'
+};
+
+/**
+ * POSIX Bracket Regex
+ */
+
+const POSIX_REGEX_SOURCE = {
+  __proto__: null,
+  alnum: 'a-zA-Z0-9',
+  alpha: 'a-zA-Z',
+  ascii: '\\x00-\\x7F',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '\\x21-\\x7E',
+  lower: 'a-z',
+  print: '\\x20-\\x7E ',
+  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+  space: ' \\t\\r\\n\\v\\f',
+  upper: 'A-Z',
+  word: 'A-Za-z0-9_',
+  xdigit: 'A-Fa-f0-9'
+};
+
+module.exports = {
+  DEFAULT_MAX_EXTGLOB_RECURSION,
+  MAX_LENGTH: 1024 * 64,
+  POSIX_REGEX_SOURCE,
+
+  // regular expressions
+  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+  // Replace globs with equivalent patterns to reduce parsing time.
+  REPLACEMENTS: {
+    __proto__: null,
+    '***': '*',
+    '**/**': '**',
+    '**/**/**': '**'
+  },
+
+  // Digits
+  CHAR_0: 48, /* 0 */
+  CHAR_9: 57, /* 9 */
+
+  // Alphabet chars.
+  CHAR_UPPERCASE_A: 65, /* A */
+  CHAR_LOWERCASE_A: 97, /* a */
+  CHAR_UPPERCASE_Z: 90, /* Z */
+  CHAR_LOWERCASE_Z: 122, /* z */
+
+  CHAR_LEFT_PARENTHESES: 40, /* ( */
+  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+  CHAR_ASTERISK: 42, /* * */
+
+  // Non-alphabetic chars.
+  CHAR_AMPERSAND: 38, /* & */
+  CHAR_AT: 64, /* @ */
+  CHAR_BACKWARD_SLASH: 92, /* \ */
+  CHAR_CARRIAGE_RETURN: 13, /* \r */
+  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+  CHAR_COLON: 58, /* : */
+  CHAR_COMMA: 44, /* , */
+  CHAR_DOT: 46, /* . */
+  CHAR_DOUBLE_QUOTE: 34, /* " */
+  CHAR_EQUAL: 61, /* = */
+  CHAR_EXCLAMATION_MARK: 33, /* ! */
+  CHAR_FORM_FEED: 12, /* \f */
+  CHAR_FORWARD_SLASH: 47, /* / */
+  CHAR_GRAVE_ACCENT: 96, /* ` */
+  CHAR_HASH: 35, /* # */
+  CHAR_HYPHEN_MINUS: 45, /* - */
+  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+  CHAR_LINE_FEED: 10, /* \n */
+  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+  CHAR_PERCENT: 37, /* % */
+  CHAR_PLUS: 43, /* + */
+  CHAR_QUESTION_MARK: 63, /* ? */
+  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+  CHAR_SEMICOLON: 59, /* ; */
+  CHAR_SINGLE_QUOTE: 39, /* ' */
+  CHAR_SPACE: 32, /*   */
+  CHAR_TAB: 9, /* \t */
+  CHAR_UNDERSCORE: 95, /* _ */
+  CHAR_VERTICAL_LINE: 124, /* | */
+  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+  /**
+   * Create EXTGLOB_CHARS
+   */
+
+  extglobChars(chars) {
+    return {
+      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+      '?': { type: 'qmark', open: '(?:', close: ')?' },
+      '+': { type: 'plus', open: '(?:', close: ')+' },
+      '*': { type: 'star', open: '(?:', close: ')*' },
+      '@': { type: 'at', open: '(?:', close: ')' }
+    };
+  },
+
+  /**
+   * Create GLOB_CHARS
+   */
+
+  globChars(win32) {
+    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+  }
+};
+
+
+/***/ }),
+
+/***/ 7643:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const constants = __nccwpck_require__(4381);
+const utils = __nccwpck_require__(2753);
+
+/**
+ * Constants
+ */
+
+const {
+  MAX_LENGTH,
+  POSIX_REGEX_SOURCE,
+  REGEX_NON_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_BACKREF,
+  REPLACEMENTS
+} = constants;
+
+/**
+ * Helpers
+ */
+
+const expandRange = (args, options) => {
+  if (typeof options.expandRange === 'function') {
+    return options.expandRange(...args, options);
+  }
+
+  args.sort();
+  const value = `[${args.join('-')}]`;
+
+  try {
+    /* eslint-disable-next-line no-new */
+    new RegExp(value);
+  } catch (ex) {
+    return args.map(v => utils.escapeRegex(v)).join('..');
+  }
+
+  return value;
+};
+
+/**
+ * Create the message for a syntax error
+ */
+
+const syntaxError = (type, char) => {
+  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+};
+
+const splitTopLevel = input => {
+  const parts = [];
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let value = '';
+  let escaped = false;
+
+  for (const ch of input) {
+    if (escaped === true) {
+      value += ch;
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      value += ch;
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      value += ch;
+      continue;
+    }
+
+    if (quote === 0) {
+      if (ch === '[') {
+        bracket++;
+      } else if (ch === ']' && bracket > 0) {
+        bracket--;
+      } else if (bracket === 0) {
+        if (ch === '(') {
+          paren++;
+        } else if (ch === ')' && paren > 0) {
+          paren--;
+        } else if (ch === '|' && paren === 0) {
+          parts.push(value);
+          value = '';
+          continue;
+        }
+      }
+    }
+
+    value += ch;
+  }
+
+  parts.push(value);
+  return parts;
+};
+
+const isPlainBranch = branch => {
+  let escaped = false;
+
+  for (const ch of branch) {
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (/[?*+@!()[\]{}]/.test(ch)) {
+      return false;
+    }
+  }
+
+  return true;
+};
+
+const normalizeSimpleBranch = branch => {
+  let value = branch.trim();
+  let changed = true;
+
+  while (changed === true) {
+    changed = false;
+
+    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+      value = value.slice(2, -1);
+      changed = true;
+    }
+  }
+
+  if (!isPlainBranch(value)) {
+    return;
+  }
+
+  return value.replace(/\\(.)/g, '$1');
+};
+
+const hasRepeatedCharPrefixOverlap = branches => {
+  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+
+  for (let i = 0; i < values.length; i++) {
+    for (let j = i + 1; j < values.length; j++) {
+      const a = values[i];
+      const b = values[j];
+      const char = a[0];
+
+      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+        continue;
+      }
+
+      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+        return true;
+      }
+    }
+  }
+
+  return false;
+};
+
+const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+    return;
+  }
+
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let escaped = false;
+
+  for (let i = 1; i < pattern.length; i++) {
+    const ch = pattern[i];
+
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      continue;
+    }
+
+    if (quote === 1) {
+      continue;
+    }
+
+    if (ch === '[') {
+      bracket++;
+      continue;
+    }
+
+    if (ch === ']' && bracket > 0) {
+      bracket--;
+      continue;
+    }
+
+    if (bracket > 0) {
+      continue;
+    }
+
+    if (ch === '(') {
+      paren++;
+      continue;
+    }
+
+    if (ch === ')') {
+      paren--;
+
+      if (paren === 0) {
+        if (requireEnd === true && i !== pattern.length - 1) {
+          return;
+        }
+
+        return {
+          type: pattern[0],
+          body: pattern.slice(2, i),
+          end: i
+        };
+      }
+    }
+  }
+};
+
+const buildCharClassStar = chars => {
+  const source = chars.length === 1
+    ? utils.escapeRegex(chars[0])
+    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+  return `${source}*`;
+};
+
+const getStarExtglobSequenceChars = pattern => {
+  let index = 0;
+  const chars = [];
+
+  while (index < pattern.length) {
+    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+    if (!match || match.type !== '*') {
+      return;
+    }
+
+    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+    if (branches.length !== 1) {
+      return;
+    }
+
+    const branch = normalizeSimpleBranch(branches[0]);
+    if (!branch || branch.length !== 1) {
+      return;
+    }
+
+    chars.push(branch);
+    index += match.end + 1;
+  }
+
+  if (chars.length < 1) {
+    return;
+  }
+
+  return chars;
+};
+
+const repeatedExtglobRecursion = pattern => {
+  let depth = 0;
+  let value = pattern.trim();
+  let match = parseRepeatedExtglob(value);
+
+  while (match) {
+    depth++;
+    value = match.body.trim();
+    match = parseRepeatedExtglob(value);
+  }
+
+  return depth;
+};
+
+const analyzeRepeatedExtglob = (body, options) => {
+  if (options.maxExtglobRecursion === false) {
+    return { risky: false };
+  }
+
+  const max =
+    typeof options.maxExtglobRecursion === 'number'
+      ? options.maxExtglobRecursion
+      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+  if (branches.length > 1) {
+    if (
+      branches.some(branch => branch === '') ||
+      branches.some(branch => /^[*?]+$/.test(branch)) ||
+      hasRepeatedCharPrefixOverlap(branches)
+    ) {
+      return { risky: true };
+    }
+  }
+
+  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+  // characters we can emit one flat, ReDoS-safe character class that preserves the
+  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+  // every branch but the first.
+  const safeChars = [];
+  let sawStarSequence = false;
+  let combinable = true;
+
+  for (const branch of branches) {
+    const chars = getStarExtglobSequenceChars(branch);
+    if (chars) {
+      sawStarSequence = true;
+      safeChars.push(...chars);
+      continue;
+    }
+
+    const literal = normalizeSimpleBranch(branch);
+    if (literal && literal.length === 1) {
+      safeChars.push(literal);
+      continue;
+    }
+
+    combinable = false;
+
+    if (repeatedExtglobRecursion(branch) > max) {
+      return { risky: true };
+    }
+  }
+
+  if (sawStarSequence) {
+    return combinable
+      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+      : { risky: true };
+  }
+
+  return { risky: false };
+};
+
+/**
+ * Parse the given input string.
+ * @param {String} input
+ * @param {Object} options
+ * @return {Object}
+ */
+
+const parse = (input, options) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected a string');
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+  let len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+  const tokens = [bos];
+
+  const capture = opts.capture ? '' : '?:';
+
+  // create constants based on platform, for windows or posix
+  const PLATFORM_CHARS = constants.globChars(opts.windows);
+  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+  const {
+    DOT_LITERAL,
+    PLUS_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOT_SLASH,
+    NO_DOTS_SLASH,
+    QMARK,
+    QMARK_NO_DOT,
+    STAR,
+    START_ANCHOR
+  } = PLATFORM_CHARS;
+
+  const globstar = opts => {
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const nodot = opts.dot ? '' : NO_DOT;
+  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+  let star = opts.bash === true ? globstar(opts) : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  // minimatch options support
+  if (typeof opts.noext === 'boolean') {
+    opts.noextglob = opts.noext;
+  }
+
+  const state = {
+    input,
+    index: -1,
+    start: 0,
+    dot: opts.dot === true,
+    consumed: '',
+    output: '',
+    prefix: '',
+    backtrack: false,
+    negated: false,
+    brackets: 0,
+    braces: 0,
+    parens: 0,
+    quotes: 0,
+    globstar: false,
+    tokens
+  };
+
+  input = utils.removePrefix(input, state);
+  len = input.length;
+
+  const extglobs = [];
+  const braces = [];
+  const stack = [];
+  let prev = bos;
+  let value;
+
+  /**
+   * Tokenizing helpers
+   */
+
+  const eos = () => state.index === len - 1;
+  const peek = state.peek = (n = 1) => input[state.index + n];
+  const advance = state.advance = () => input[++state.index] || '';
+  const remaining = () => input.slice(state.index + 1);
+  const consume = (value = '', num = 0) => {
+    state.consumed += value;
+    state.index += num;
+  };
+
+  const append = token => {
+    state.output += token.output != null ? token.output : token.value;
+    consume(token.value);
+  };
+
+  const negate = () => {
+    let count = 1;
+
+    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+      advance();
+      state.start++;
+      count++;
+    }
+
+    if (count % 2 === 0) {
+      return false;
+    }
+
+    state.negated = true;
+    state.start++;
+    return true;
+  };
+
+  const increment = type => {
+    state[type]++;
+    stack.push(type);
+  };
+
+  const decrement = type => {
+    state[type]--;
+    stack.pop();
+  };
+
+  /**
+   * Push tokens onto the tokens array. This helper speeds up
+   * tokenizing by 1) helping us avoid backtracking as much as possible,
+   * and 2) helping us avoid creating extra tokens when consecutive
+   * characters are plain text. This improves performance and simplifies
+   * lookbehinds.
+   */
+
+  const push = tok => {
+    if (prev.type === 'globstar') {
+      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+        state.output = state.output.slice(0, -prev.output.length);
+        prev.type = 'star';
+        prev.value = '*';
+        prev.output = star;
+        state.output += prev.output;
+      }
+    }
+
+    if (extglobs.length && tok.type !== 'paren') {
+      extglobs[extglobs.length - 1].inner += tok.value;
+    }
+
+    if (tok.value || tok.output) append(tok);
+    if (prev && prev.type === 'text' && tok.type === 'text') {
+      prev.output = (prev.output || prev.value) + tok.value;
+      prev.value += tok.value;
+      return;
+    }
+
+    tok.prev = prev;
+    tokens.push(tok);
+    prev = tok;
+  };
+
+  const extglobOpen = (type, value) => {
+    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+    token.prev = prev;
+    token.parens = state.parens;
+    token.output = state.output;
+    token.startIndex = state.index;
+    token.tokensIndex = tokens.length;
+    const output = (opts.capture ? '(' : '') + token.open;
+
+    increment('parens');
+    push({ type, value, output: state.output ? '' : ONE_CHAR });
+    push({ type: 'paren', extglob: true, value: advance(), output });
+    extglobs.push(token);
+  };
+
+  const extglobClose = token => {
+    const literal = input.slice(token.startIndex, state.index + 1);
+    const body = input.slice(token.startIndex + 2, state.index);
+    const analysis = analyzeRepeatedExtglob(body, opts);
+
+    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+      const safeOutput = analysis.safeOutput
+        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+        : undefined;
+      const open = tokens[token.tokensIndex];
+
+      open.type = 'text';
+      open.value = literal;
+      open.output = safeOutput || utils.escapeRegex(literal);
+
+      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+        tokens[i].value = '';
+        tokens[i].output = '';
+        delete tokens[i].suffix;
+      }
+
+      state.output = token.output + open.output;
+      state.backtrack = true;
+
+      push({ type: 'paren', extglob: true, value, output: '' });
+      decrement('parens');
+      return;
+    }
+
+    let output = token.close + (opts.capture ? ')' : '');
+    let rest;
+
+    if (token.type === 'negate') {
+      let extglobStar = star;
+
+      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+        extglobStar = globstar(opts);
+      }
+
+      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+        output = token.close = `)$))${extglobStar}`;
+      }
+
+      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+        // In this case, we need to parse the string and use it in the output of the original pattern.
+        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+        //
+        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+        output = token.close = `)${expression})${extglobStar})`;
+      }
+
+      if (token.prev.type === 'bos') {
+        state.negatedExtglob = true;
+      }
+    }
+
+    push({ type: 'paren', extglob: true, value, output });
+    decrement('parens');
+  };
+
+  /**
+   * Fast paths
+   */
+
+  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+    let backslashes = false;
+
+    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+      if (first === '\\') {
+        backslashes = true;
+        return m;
+      }
+
+      if (first === '?') {
+        if (esc) {
+          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        if (index === 0) {
+          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        return QMARK.repeat(chars.length);
+      }
+
+      if (first === '.') {
+        return DOT_LITERAL.repeat(chars.length);
+      }
+
+      if (first === '*') {
+        if (esc) {
+          return esc + first + (rest ? star : '');
+        }
+        return star;
+      }
+      return esc ? m : `\\${m}`;
+    });
+
+    if (backslashes === true) {
+      if (opts.unescape === true) {
+        output = output.replace(/\\/g, '');
+      } else {
+        output = output.replace(/\\+/g, m => {
+          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+        });
+      }
+    }
+
+    if (output === input && opts.contains === true) {
+      state.output = input;
+      return state;
+    }
+
+    state.output = utils.wrapOutput(output, state, options);
+    return state;
+  }
+
+  /**
+   * Tokenize input until we reach end-of-string
+   */
+
+  while (!eos()) {
+    value = advance();
+
+    if (value === '\u0000') {
+      continue;
+    }
+
+    /**
+     * Escaped characters
+     */
+
+    if (value === '\\') {
+      const next = peek();
+
+      if (next === '/' && opts.bash !== true) {
+        continue;
+      }
+
+      if (next === '.' || next === ';') {
+        continue;
+      }
+
+      if (!next) {
+        value += '\\';
+        push({ type: 'text', value });
+        continue;
+      }
+
+      // collapse slashes to reduce potential for exploits
+      const match = /^\\+/.exec(remaining());
+      let slashes = 0;
+
+      if (match && match[0].length > 2) {
+        slashes = match[0].length;
+        state.index += slashes;
+        if (slashes % 2 !== 0) {
+          value += '\\';
+        }
+      }
+
+      if (opts.unescape === true) {
+        value = advance();
+      } else {
+        value += advance();
+      }
+
+      if (state.brackets === 0) {
+        push({ type: 'text', value });
+        continue;
+      }
+    }
+
+    /**
+     * If we're inside a regex character class, continue
+     * until we reach the closing bracket.
+     */
+
+    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+      if (opts.posix !== false && value === ':') {
+        const inner = prev.value.slice(1);
+        if (inner.includes('[')) {
+          prev.posix = true;
+
+          if (inner.includes(':')) {
+            const idx = prev.value.lastIndexOf('[');
+            const pre = prev.value.slice(0, idx);
+            const rest = prev.value.slice(idx + 2);
+            const posix = POSIX_REGEX_SOURCE[rest];
+            if (posix) {
+              prev.value = pre + posix;
+              state.backtrack = true;
+              advance();
+
+              if (!bos.output && tokens.indexOf(prev) === 1) {
+                bos.output = ONE_CHAR;
+              }
+              continue;
+            }
+          }
+        }
+      }
+
+      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+        value = `\\${value}`;
+      }
+
+      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+        value = `\\${value}`;
+      }
+
+      if (opts.posix === true && value === '!' && prev.value === '[') {
+        value = '^';
+      }
+
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * If we're inside a quoted string, continue
+     * until we reach the closing double quote.
+     */
+
+    if (state.quotes === 1 && value !== '"') {
+      value = utils.escapeRegex(value);
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * Double quotes
+     */
+
+    if (value === '"') {
+      state.quotes = state.quotes === 1 ? 0 : 1;
+      if (opts.keepQuotes === true) {
+        push({ type: 'text', value });
+      }
+      continue;
+    }
+
+    /**
+     * Parentheses
+     */
+
+    if (value === '(') {
+      increment('parens');
+      push({ type: 'paren', value });
+      continue;
+    }
+
+    if (value === ')') {
+      if (state.parens === 0 && opts.strictBrackets === true) {
+        throw new SyntaxError(syntaxError('opening', '('));
+      }
+
+      const extglob = extglobs[extglobs.length - 1];
+      if (extglob && state.parens === extglob.parens + 1) {
+        extglobClose(extglobs.pop());
+        continue;
+      }
+
+      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+      decrement('parens');
+      continue;
+    }
+
+    /**
+     * Square brackets
+     */
+
+    if (value === '[') {
+      if (opts.nobracket === true || !remaining().includes(']')) {
+        if (opts.nobracket !== true && opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('closing', ']'));
+        }
+
+        value = `\\${value}`;
+      } else {
+        increment('brackets');
+      }
+
+      push({ type: 'bracket', value });
+      continue;
+    }
+
+    if (value === ']') {
+      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      if (state.brackets === 0) {
+        if (opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('opening', '['));
+        }
+
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      decrement('brackets');
+
+      const prevValue = prev.value.slice(1);
+      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+        value = `/${value}`;
+      }
+
+      prev.value += value;
+      append({ value });
+
+      // when literal brackets are explicitly disabled
+      // assume we should match with a regex character class
+      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+        continue;
+      }
+
+      const escaped = utils.escapeRegex(prev.value);
+      state.output = state.output.slice(0, -prev.value.length);
+
+      // when literal brackets are explicitly enabled
+      // assume we should escape the brackets to match literal characters
+      if (opts.literalBrackets === true) {
+        state.output += escaped;
+        prev.value = escaped;
+        continue;
+      }
+
+      // when the user specifies nothing, try to match both
+      prev.value = `(${capture}${escaped}|${prev.value})`;
+      state.output += prev.value;
+      continue;
+    }
+
+    /**
+     * Braces
+     */
+
+    if (value === '{' && opts.nobrace !== true) {
+      increment('braces');
+
+      const open = {
+        type: 'brace',
+        value,
+        output: '(',
+        outputIndex: state.output.length,
+        tokensIndex: state.tokens.length
+      };
+
+      braces.push(open);
+      push(open);
+      continue;
+    }
+
+    if (value === '}') {
+      const brace = braces[braces.length - 1];
+
+      if (opts.nobrace === true || !brace) {
+        push({ type: 'text', value, output: value });
+        continue;
+      }
+
+      let output = ')';
+
+      if (brace.dots === true) {
+        const arr = tokens.slice();
+        const range = [];
+
+        for (let i = arr.length - 1; i >= 0; i--) {
+          tokens.pop();
+          if (arr[i].type === 'brace') {
+            break;
+          }
+          if (arr[i].type !== 'dots') {
+            range.unshift(arr[i].value);
+          }
+        }
+
+        output = expandRange(range, opts);
+        state.backtrack = true;
+      }
+
+      if (brace.comma !== true && brace.dots !== true) {
+        const out = state.output.slice(0, brace.outputIndex);
+        const toks = state.tokens.slice(brace.tokensIndex);
+        brace.value = brace.output = '\\{';
+        value = output = '\\}';
+        state.output = out;
+        for (const t of toks) {
+          state.output += (t.output || t.value);
+        }
+      }
+
+      push({ type: 'brace', value, output });
+      decrement('braces');
+      braces.pop();
+      continue;
+    }
+
+    /**
+     * Pipes
+     */
+
+    if (value === '|') {
+      if (extglobs.length > 0) {
+        extglobs[extglobs.length - 1].conditions++;
+      }
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Commas
+     */
+
+    if (value === ',') {
+      let output = value;
+
+      const brace = braces[braces.length - 1];
+      if (brace && stack[stack.length - 1] === 'braces') {
+        brace.comma = true;
+        output = '|';
+      }
+
+      push({ type: 'comma', value, output });
+      continue;
+    }
+
+    /**
+     * Slashes
+     */
+
+    if (value === '/') {
+      // if the beginning of the glob is "./", advance the start
+      // to the current index, and don't add the "./" characters
+      // to the state. This greatly simplifies lookbehinds when
+      // checking for BOS characters like "!" and "." (not "./")
+      if (prev.type === 'dot' && state.index === state.start + 1) {
+        state.start = state.index + 1;
+        state.consumed = '';
+        state.output = '';
+        tokens.pop();
+        prev = bos; // reset "prev" to the first token
+        continue;
+      }
+
+      push({ type: 'slash', value, output: SLASH_LITERAL });
+      continue;
+    }
+
+    /**
+     * Dots
+     */
+
+    if (value === '.') {
+      if (state.braces > 0 && prev.type === 'dot') {
+        if (prev.value === '.') prev.output = DOT_LITERAL;
+        const brace = braces[braces.length - 1];
+        prev.type = 'dots';
+        prev.output += value;
+        prev.value += value;
+        brace.dots = true;
+        continue;
+      }
+
+      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+        push({ type: 'text', value, output: DOT_LITERAL });
+        continue;
+      }
+
+      push({ type: 'dot', value, output: DOT_LITERAL });
+      continue;
+    }
+
+    /**
+     * Question marks
+     */
+
+    if (value === '?') {
+      const isGroup = prev && prev.value === '(';
+      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('qmark', value);
+        continue;
+      }
+
+      if (prev && prev.type === 'paren') {
+        const next = peek();
+        let output = value;
+
+        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+          output = `\\${value}`;
+        }
+
+        push({ type: 'text', value, output });
+        continue;
+      }
+
+      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+        continue;
+      }
+
+      push({ type: 'qmark', value, output: QMARK });
+      continue;
+    }
+
+    /**
+     * Exclamation
+     */
+
+    if (value === '!') {
+      if (opts.noextglob !== true && peek() === '(') {
+        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+          extglobOpen('negate', value);
+          continue;
+        }
+      }
+
+      if (opts.nonegate !== true && state.index === 0) {
+        negate();
+        continue;
+      }
+    }
+
+    /**
+     * Plus
+     */
+
+    if (value === '+') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('plus', value);
+        continue;
+      }
+
+      if ((prev && prev.value === '(') || opts.regex === false) {
+        push({ type: 'plus', value, output: PLUS_LITERAL });
+        continue;
+      }
+
+      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+        push({ type: 'plus', value });
+        continue;
+      }
+
+      push({ type: 'plus', value: PLUS_LITERAL });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value === '@') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        push({ type: 'at', extglob: true, value, output: '' });
+        continue;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value !== '*') {
+      if (value === '$' || value === '^') {
+        value = `\\${value}`;
+      }
+
+      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+      if (match) {
+        value += match[0];
+        state.index += match[0].length;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Stars
+     */
+
+    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+      prev.type = 'star';
+      prev.star = true;
+      prev.value += value;
+      prev.output = star;
+      state.backtrack = true;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    let rest = remaining();
+    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+      extglobOpen('star', value);
+      continue;
+    }
+
+    if (prev.type === 'star') {
+      if (opts.noglobstar === true) {
+        consume(value);
+        continue;
+      }
+
+      const prior = prev.prev;
+      const before = prior.prev;
+      const isStart = prior.type === 'slash' || prior.type === 'bos';
+      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      // strip consecutive `/**/`
+      while (rest.slice(0, 3) === '/**') {
+        const after = input[state.index + 4];
+        if (after && after !== '/') {
+          break;
+        }
+        rest = rest.slice(3);
+        consume('/**', 3);
+      }
+
+      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+      // parent path, except in negated extglobs where that would change the exclusion semantics.
+      const isEnd = eos() || (
+        state.parens > 0
+        && rest === ')'.repeat(state.parens)
+        && !extglobs.some(extglob => extglob.type === 'negate')
+      );
+
+      if (prior.type === 'bos' && eos()) {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = globstar(opts);
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+        prev.value += value;
+        state.globstar = true;
+        state.output += prior.output + prev.output;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+        const end = rest[1] !== void 0 ? '|$' : '';
+
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+        prev.value += value;
+
+        state.output += prior.output + prev.output;
+        state.globstar = true;
+
+        consume(value + advance());
+
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      if (prior.type === 'bos' && rest[0] === '/') {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value + advance());
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      // remove single star from output
+      state.output = state.output.slice(0, -prev.output.length);
+
+      // reset previous token to globstar
+      prev.type = 'globstar';
+      prev.output = globstar(opts);
+      prev.value += value;
+
+      // reset output with globstar
+      state.output += prev.output;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    const token = { type: 'star', value, output: star };
+
+    if (opts.bash === true) {
+      token.output = '.*?';
+      if (prev.type === 'bos' || prev.type === 'slash') {
+        token.output = nodot + token.output;
+      }
+      push(token);
+      continue;
+    }
+
+    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+      token.output = value;
+      push(token);
+      continue;
+    }
+
+    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+      if (prev.type === 'dot') {
+        state.output += NO_DOT_SLASH;
+        prev.output += NO_DOT_SLASH;
+
+      } else if (opts.dot === true) {
+        state.output += NO_DOTS_SLASH;
+        prev.output += NO_DOTS_SLASH;
+
+      } else {
+        state.output += nodot;
+        prev.output += nodot;
+      }
+
+      if (peek() !== '*') {
+        state.output += ONE_CHAR;
+        prev.output += ONE_CHAR;
+      }
+    }
+
+    push(token);
+  }
+
+  while (state.brackets > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+    state.output = utils.escapeLast(state.output, '[');
+    decrement('brackets');
+  }
+
+  while (state.parens > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+    state.output = utils.escapeLast(state.output, '(');
+    decrement('parens');
+  }
+
+  while (state.braces > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+    state.output = utils.escapeLast(state.output, '{');
+    decrement('braces');
+  }
+
+  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+  }
+
+  // rebuild the output if we had to backtrack at any point
+  if (state.backtrack === true) {
+    state.output = '';
+
+    for (const token of state.tokens) {
+      state.output += token.output != null ? token.output : token.value;
+
+      if (token.suffix) {
+        state.output += token.suffix;
+      }
+    }
+  }
+
+  return state;
+};
+
+/**
+ * Fast paths for creating regular expressions for common glob patterns.
+ * This can significantly speed up processing and has very little downside
+ * impact when none of the fast paths match.
+ */
+
+parse.fastpaths = (input, options) => {
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+  const len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  // create constants based on platform, for windows or posix
+  const {
+    DOT_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOTS,
+    NO_DOTS_SLASH,
+    STAR,
+    START_ANCHOR
+  } = constants.globChars(opts.windows);
+
+  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+  const capture = opts.capture ? '' : '?:';
+  const state = { negated: false, prefix: '' };
+  let star = opts.bash === true ? '.*?' : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  const globstar = opts => {
+    if (opts.noglobstar === true) return star;
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const create = str => {
+    switch (str) {
+      case '*':
+        return `${nodot}${ONE_CHAR}${star}`;
+
+      case '.*':
+        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*.*':
+        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*/*':
+        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+      case '**':
+        return nodot + globstar(opts);
+
+      case '**/*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+      case '**/*.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '**/.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      default: {
+        const match = /^(.*?)\.(\w+)$/.exec(str);
+        if (!match) return;
+
+        const source = create(match[1]);
+        if (!source) return;
+
+        return source + DOT_LITERAL + match[2];
+      }
+    }
+  };
+
+  const output = utils.removePrefix(input, state);
+  let source = create(output);
+
+  if (source && opts.strictSlashes !== true) {
+    source += `${SLASH_LITERAL}?`;
+  }
+
+  return source;
+};
+
+module.exports = parse;
+
+
+/***/ }),
+
+/***/ 8438:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const scan = __nccwpck_require__(3575);
+const parse = __nccwpck_require__(7643);
+const utils = __nccwpck_require__(2753);
+const constants = __nccwpck_require__(4381);
+const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+/**
+ * Creates a matcher function from one or more glob patterns. The
+ * returned function takes a string to match as its first argument,
+ * and returns true if the string is a match. The returned matcher
+ * function also takes a boolean as the second argument that, when true,
+ * returns an object with additional information.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch(glob[, options]);
+ *
+ * const isMatch = picomatch('*.!(*a)');
+ * console.log(isMatch('a.a')); //=> false
+ * console.log(isMatch('a.b')); //=> true
+ *
+ * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+ * const picomatch = require('picomatch/posix');
+ * // the same API, defaulting to posix paths
+ * const isMatch = picomatch('a/*');
+ * console.log(isMatch('a\\b')); //=> false
+ * console.log(isMatch('a/b')); //=> true
+ *
+ * // you can still configure the matcher function to accept windows paths
+ * const isMatch = picomatch('a/*', { options: windows });
+ * console.log(isMatch('a\\b')); //=> true
+ * console.log(isMatch('a/b')); //=> true
+ * ```
+ * @name picomatch
+ * @param {String|Array} `globs` One or more glob patterns.
+ * @param {Object=} `options`
+ * @return {Function=} Returns a matcher function.
+ * @api public
+ */
+
+const picomatch = (glob, options, returnState = false) => {
+  if (Array.isArray(glob)) {
+    const fns = glob.map(input => picomatch(input, options, returnState));
+    const arrayMatcher = str => {
+      for (const isMatch of fns) {
+        const state = isMatch(str);
+        if (state) return state;
+      }
+      return false;
+    };
+    return arrayMatcher;
+  }
+
+  const isState = isObject(glob) && glob.tokens && glob.input;
+
+  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+    throw new TypeError('Expected pattern to be a non-empty string');
+  }
+
+  const opts = options || {};
+  const posix = opts.windows;
+  const regex = isState
+    ? picomatch.compileRe(glob, options)
+    : picomatch.makeRe(glob, options, false, true);
+
+  const state = regex.state;
+  delete regex.state;
+
+  let isIgnored = () => false;
+  if (opts.ignore) {
+    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+  }
+
+  const matcher = (input, returnObject = false) => {
+    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+    if (typeof opts.onResult === 'function') {
+      opts.onResult(result);
+    }
+
+    if (isMatch === false) {
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (isIgnored(input)) {
+      if (typeof opts.onIgnore === 'function') {
+        opts.onIgnore(result);
+      }
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (typeof opts.onMatch === 'function') {
+      opts.onMatch(result);
+    }
+    return returnObject ? result : true;
+  };
+
+  if (returnState) {
+    matcher.state = state;
+  }
+
+  return matcher;
+};
+
+/**
+ * Test `input` with the given `regex`. This is used by the main
+ * `picomatch()` function to test the input string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.test(input, regex[, options]);
+ *
+ * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+ * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp} `regex`
+ * @return {Object} Returns an object with matching info.
+ * @api public
+ */
+
+picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected input to be a string');
+  }
+
+  if (input === '') {
+    return { isMatch: false, output: '' };
+  }
+
+  const opts = options || {};
+  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+  let match = input === glob;
+  let output = (match && format) ? format(input) : input;
+
+  if (match === false) {
+    output = format ? format(input) : input;
+    match = output === glob;
+  }
+
+  if (match === false || opts.capture === true) {
+    if (opts.matchBase === true || opts.basename === true) {
+      match = picomatch.matchBase(input, regex, options, posix);
+    } else {
+      match = regex.exec(output);
+    }
+  }
+
+  return { isMatch: Boolean(match), match, output };
+};
+
+/**
+ * Match the basename of a filepath.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.matchBase(input, glob[, options]);
+ * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+ * @return {Boolean}
+ * @api public
+ */
+
+picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+  return regex.test(utils.basename(input, { windows: posix }));
+};
+
+/**
+ * Returns true if **any** of the given glob `patterns` match the specified `string`.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.isMatch(string, patterns[, options]);
+ *
+ * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+ * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+ * ```
+ * @param {String|Array} str The string to test.
+ * @param {String|Array} patterns One or more glob patterns to use for matching.
+ * @param {Object} [options] See available [options](#options).
+ * @return {Boolean} Returns true if any patterns match `str`
+ * @api public
+ */
+
+picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+/**
+ * Parse a glob pattern to create the source string for a regular
+ * expression.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const result = picomatch.parse(pattern[, options]);
+ * ```
+ * @param {String} `pattern`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+ * @api public
+ */
+
+picomatch.parse = (pattern, options) => {
+  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+  return parse(pattern, { ...options, fastpaths: false });
+};
+
+/**
+ * Scan a glob pattern to separate the pattern into segments.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.scan(input[, options]);
+ *
+ * const result = picomatch.scan('!./foo/*.js');
+ * console.log(result);
+ * { prefix: '!./',
+ *   input: '!./foo/*.js',
+ *   start: 3,
+ *   base: 'foo',
+ *   glob: '*.js',
+ *   isBrace: false,
+ *   isBracket: false,
+ *   isGlob: true,
+ *   isExtglob: false,
+ *   isGlobstar: false,
+ *   negated: true }
+ * ```
+ * @param {String} `input` Glob pattern to scan.
+ * @param {Object} `options`
+ * @return {Object} Returns an object with
+ * @api public
+ */
+
+picomatch.scan = (input, options) => scan(input, options);
+
+/**
+ * Compile a regular expression from the `state` object returned by the
+ * [parse()](#parse) method.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const state = picomatch.parse('*.js');
+ * // picomatch.compileRe(state[, options]);
+ *
+ * console.log(picomatch.compileRe(state));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {Object} `state`
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+ * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+  if (returnOutput === true) {
+    return state.output;
+  }
+
+  const opts = options || {};
+  const prepend = opts.contains ? '' : '^';
+  const append = opts.contains ? '' : '$';
+
+  let source = `${prepend}(?:${state.output})${append}`;
+  if (state && state.negated === true) {
+    source = `^(?!${source}).*$`;
+  }
+
+  const regex = picomatch.toRegex(source, options);
+  if (returnState === true) {
+    regex.state = state;
+  }
+
+  return regex;
+};
+
+/**
+ * Create a regular expression from a parsed glob pattern.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.makeRe(state[, options]);
+ *
+ * const result = picomatch.makeRe('*.js');
+ * console.log(result);
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `state` The object returned from the `.parse` method.
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+ * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+ * @return {RegExp} Returns a regex created from the given pattern.
+ * @api public
+ */
+
+picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+  if (!input || typeof input !== 'string') {
+    throw new TypeError('Expected a non-empty string');
+  }
+
+  let parsed = { negated: false, fastpaths: true };
+
+  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+    parsed.output = parse.fastpaths(input, options);
+  }
+
+  if (!parsed.output) {
+    parsed = parse(input, options);
+  }
+
+  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+};
+
+/**
+ * Create a regular expression from the given regex source string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.toRegex(source[, options]);
+ *
+ * const { output } = picomatch.parse('*.js');
+ * console.log(picomatch.toRegex(output));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `source` Regular expression source string.
+ * @param {Object} `options`
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.toRegex = (source, options) => {
+  try {
+    const opts = options || {};
+    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+  } catch (err) {
+    if (options && options.debug === true) throw err;
+    return /$^/;
+  }
+};
+
+/**
+ * Picomatch constants.
+ * @return {Object}
+ */
+
+picomatch.constants = constants;
+
+/**
+ * Expose "picomatch"
+ */
+
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 3575:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const utils = __nccwpck_require__(2753);
+const {
+  CHAR_ASTERISK,             /* * */
+  CHAR_AT,                   /* @ */
+  CHAR_BACKWARD_SLASH,       /* \ */
+  CHAR_COMMA,                /* , */
+  CHAR_DOT,                  /* . */
+  CHAR_EXCLAMATION_MARK,     /* ! */
+  CHAR_FORWARD_SLASH,        /* / */
+  CHAR_LEFT_CURLY_BRACE,     /* { */
+  CHAR_LEFT_PARENTHESES,     /* ( */
+  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+  CHAR_PLUS,                 /* + */
+  CHAR_QUESTION_MARK,        /* ? */
+  CHAR_RIGHT_CURLY_BRACE,    /* } */
+  CHAR_RIGHT_PARENTHESES,    /* ) */
+  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+} = __nccwpck_require__(4381);
+
+const isPathSeparator = code => {
+  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+};
+
+const depth = token => {
+  if (token.isPrefix !== true) {
+    token.depth = token.isGlobstar ? Infinity : 1;
+  }
+};
+
+/**
+ * Quickly scans a glob pattern and returns an object with a handful of
+ * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+ * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+ * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+ *
+ * ```js
+ * const pm = require('picomatch');
+ * console.log(pm.scan('foo/bar/*.js'));
+ * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+ * ```
+ * @param {String} `str`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with tokens and regex source string.
+ * @api public
+ */
+
+const scan = (input, options) => {
+  const opts = options || {};
+
+  const length = input.length - 1;
+  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+  const slashes = [];
+  const tokens = [];
+  const parts = [];
+
+  let str = input;
+  let index = -1;
+  let start = 0;
+  let lastIndex = 0;
+  let isBrace = false;
+  let isBracket = false;
+  let isGlob = false;
+  let isExtglob = false;
+  let isGlobstar = false;
+  let braceEscaped = false;
+  let backslashes = false;
+  let negated = false;
+  let negatedExtglob = false;
+  let finished = false;
+  let braces = 0;
+  let prev;
+  let code;
+  let token = { value: '', depth: 0, isGlob: false };
+
+  const eos = () => index >= length;
+  const peek = () => str.charCodeAt(index + 1);
+  const advance = () => {
+    prev = code;
+    return str.charCodeAt(++index);
+  };
+
+  while (index < length) {
+    code = advance();
+    let next;
+
+    if (code === CHAR_BACKWARD_SLASH) {
+      backslashes = token.backslashes = true;
+      code = advance();
+
+      if (code === CHAR_LEFT_CURLY_BRACE) {
+        braceEscaped = true;
+      }
+      continue;
+    }
+
+    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+      braces++;
+
+      while (eos() !== true && (code = advance())) {
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          continue;
+        }
+
+        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (braceEscaped !== true && code === CHAR_COMMA) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (code === CHAR_RIGHT_CURLY_BRACE) {
+          braces--;
+
+          if (braces === 0) {
+            braceEscaped = false;
+            isBrace = token.isBrace = true;
+            finished = true;
+            break;
+          }
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (code === CHAR_FORWARD_SLASH) {
+      slashes.push(index);
+      tokens.push(token);
+      token = { value: '', depth: 0, isGlob: false };
+
+      if (finished === true) continue;
+      if (prev === CHAR_DOT && index === (start + 1)) {
+        start += 2;
+        continue;
+      }
+
+      lastIndex = index + 1;
+      continue;
+    }
+
+    if (opts.noext !== true) {
+      const isExtglobChar = code === CHAR_PLUS
+        || code === CHAR_AT
+        || code === CHAR_ASTERISK
+        || code === CHAR_QUESTION_MARK
+        || code === CHAR_EXCLAMATION_MARK;
+
+      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+        isGlob = token.isGlob = true;
+        isExtglob = token.isExtglob = true;
+        finished = true;
+        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+          negatedExtglob = true;
+        }
+
+        if (scanToEnd === true) {
+          let parens = 0;
+
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+
+            if (code === CHAR_LEFT_PARENTHESES) {
+              parens++;
+              continue;
+            }
+
+            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              finished = true;
+              break;
+            }
+          }
+          continue;
+        }
+        break;
+      }
+    }
+
+    if (code === CHAR_ASTERISK) {
+      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_QUESTION_MARK) {
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+      while (eos() !== true && (next = advance())) {
+        if (next === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+          isBracket = token.isBracket = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          break;
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+      negated = token.negated = true;
+      start++;
+      continue;
+    }
+
+    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+      isGlob = token.isGlob = true;
+
+      if (scanToEnd === true) {
+        let parens = 1;
+
+        while (eos() !== true && (code = advance())) {
+          if (code === CHAR_BACKWARD_SLASH) {
+            backslashes = token.backslashes = true;
+            advance();
+            continue;
+          }
+
+          if (code === CHAR_LEFT_PARENTHESES) {
+            parens++;
+            continue;
+          }
+
+          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+            finished = true;
+            break;
+          }
+        }
+        continue;
+      }
+      break;
+    }
+
+    if (isGlob === true) {
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+  }
+
+  if (opts.noext === true) {
+    isExtglob = false;
+    isGlob = false;
+  }
+
+  let base = str;
+  let prefix = '';
+  let glob = '';
+
+  if (start > 0) {
+    prefix = str.slice(0, start);
+    str = str.slice(start);
+    lastIndex -= start;
+  }
+
+  if (base && isGlob === true && lastIndex > 0) {
+    base = str.slice(0, lastIndex);
+    glob = str.slice(lastIndex);
+  } else if (isGlob === true) {
+    base = '';
+    glob = str;
+  } else {
+    base = str;
+  }
+
+  if (base && base !== '' && base !== '/' && base !== str) {
+    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+      base = base.slice(0, -1);
+    }
+  }
+
+  if (opts.unescape === true) {
+    if (glob) glob = utils.removeBackslashes(glob);
+
+    if (base && backslashes === true) {
+      base = utils.removeBackslashes(base);
+    }
+  }
+
+  const state = {
+    prefix,
+    input,
+    start,
+    base,
+    glob,
+    isBrace,
+    isBracket,
+    isGlob,
+    isExtglob,
+    isGlobstar,
+    negated,
+    negatedExtglob
+  };
+
+  if (opts.tokens === true) {
+    state.maxDepth = 0;
+    if (!isPathSeparator(code)) {
+      tokens.push(token);
+    }
+    state.tokens = tokens;
+  }
+
+  if (opts.parts === true || opts.tokens === true) {
+    let prevIndex;
+
+    for (let idx = 0; idx < slashes.length; idx++) {
+      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+      const i = slashes[idx];
+      const value = input.slice(n, i);
+      if (opts.tokens) {
+        if (idx === 0 && start !== 0) {
+          tokens[idx].isPrefix = true;
+          tokens[idx].value = prefix;
+        } else {
+          tokens[idx].value = value;
+        }
+        depth(tokens[idx]);
+        state.maxDepth += tokens[idx].depth;
+      }
+      if (i >= start) {
+        parts.push(value);
+        prevIndex = i;
+      }
+    }
+
+    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+    const value = input.slice(n);
+    parts.push(value);
+
+    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+      tokens[tokens.length - 1].value = value;
+      depth(tokens[tokens.length - 1]);
+      state.maxDepth += tokens[tokens.length - 1].depth;
+    }
+
+    state.slashes = slashes;
+    state.parts = parts;
+  }
+
+  return state;
+};
+
+module.exports = scan;
+
+
+/***/ }),
+
+/***/ 2753:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/*global navigator*/
+
+
+const {
+  REGEX_BACKSLASH,
+  REGEX_REMOVE_BACKSLASH,
+  REGEX_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_GLOBAL
+} = __nccwpck_require__(4381);
+
+exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+exports.isWindows = () => {
+  if (typeof navigator !== 'undefined' && navigator.platform) {
+    const platform = navigator.platform.toLowerCase();
+    return platform === 'win32' || platform === 'windows';
+  }
+
+  if (typeof process !== 'undefined' && process.platform) {
+    return process.platform === 'win32';
+  }
+
+  return false;
+};
+
+exports.removeBackslashes = str => {
+  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+    return match === '\\' ? '' : match;
+  });
+};
+
+exports.escapeLast = (input, char, lastIdx) => {
+  const idx = input.lastIndexOf(char, lastIdx);
+  if (idx === -1) return input;
+  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+};
+
+exports.removePrefix = (input, state = {}) => {
+  let output = input;
+  if (output.startsWith('./')) {
+    output = output.slice(2);
+    state.prefix = './';
+  }
+  return output;
+};
+
+exports.wrapOutput = (input, state = {}, options = {}) => {
+  const prepend = options.contains ? '' : '^';
+  const append = options.contains ? '' : '$';
+
+  let output = `${prepend}(?:${input})${append}`;
+  if (state.negated === true) {
+    output = `(?:^(?!${output}).*$)`;
+  }
+  return output;
+};
+
+exports.basename = (path, { windows } = {}) => {
+  const segs = path.split(windows ? /[\\/]/ : '/');
+  const last = segs[segs.length - 1];
+
+  if (last === '') {
+    return segs[segs.length - 2];
+  }
+
+  return last;
+};
+
+
+/***/ }),
+
 /***/ 5217:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(8971);
+module.exports = __nccwpck_require__(8971);
 
 
 /***/ }),
@@ -12,7 +2516,6 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 /***/ 8971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +2527,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +2779,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +2787,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 5345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(2400)
@@ -312,29 +2814,29 @@ const createRedirectInterceptor = __nccwpck_require__(1827)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(4205),
   retry: __nccwpck_require__(4747),
   dump: __nccwpck_require__(7091),
   dns: __nccwpck_require__(6242)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +2890,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(9651).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +2905,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(165).Headers
-/* unused reexport */ __nccwpck_require__(5020).Response
-/* unused reexport */ __nccwpck_require__(7458).Request
-/* unused reexport */ __nccwpck_require__(2489).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(9512).FileReader
+module.exports.Headers = __nccwpck_require__(165).Headers
+module.exports.Response = __nccwpck_require__(5020).Response
+module.exports.Request = __nccwpck_require__(7458).Request
+module.exports.FormData = __nccwpck_require__(2489).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(9512).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(3412)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(2362)
 const { kConstruct } = __nccwpck_require__(3760)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6552)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7215)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(4663)
-/* unused reexport */ __nccwpck_require__(6043).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(6043).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(403)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28391,6 +30893,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -28549,6 +31058,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
@@ -37145,51 +39661,30 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 6226:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, info, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37212,7 +39707,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -37264,7 +39759,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -37320,8 +39815,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -37335,10 +39830,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -37354,7 +39849,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -38317,7 +40812,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -38340,7 +40835,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -38436,7 +40931,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -38640,7 +41135,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -38667,7 +41162,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -39160,13 +41655,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -39457,7 +41952,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -39796,8 +42291,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -39978,7 +42473,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -39999,7 +42494,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -40022,8 +42517,8 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -40031,7 +42526,7 @@ function core_error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -40039,7 +42534,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -40133,6 +42628,169 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6226);
 ;// CONCATENATED MODULE: ../../packages/kit/src/errors.ts
 /** A problem with one input: names the input and the form it expects. */
 class InputError extends Error {
@@ -40237,10 +42895,10 @@ class InputReader {
     secret(name, opts = {}) {
         const value = this.get(name);
         if (value !== '') {
-            core_setSecret(value);
+            core/* setSecret */.Pq(value);
             for (const line of value.split(/\r?\n/))
                 if (line.trim().length > 3)
-                    core_setSecret(line.trim());
+                    core/* setSecret */.Pq(line.trim());
         }
         else if (opts.required) {
             this.fail(name, 'is required.');
@@ -40373,8 +43031,8 @@ function firstLine(error) {
 ;// CONCATENATED MODULE: ../../packages/kit/src/run.ts
 
 
-function run_isDebug() {
-    return isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true';
+function isDebug() {
+    return core/* isDebug */._o() || process.env.ACTIONS_STEP_DEBUG === 'true';
 }
 /**
  * Runs an action's main (or post) and turns anything it throws into a failed step:
@@ -40392,19 +43050,19 @@ function reportFailure(error) {
     if (error instanceof InputErrors || error instanceof UserErrors) {
         const messages = error instanceof InputErrors ? error.errors.map((e) => e.message) : error.messages;
         if (messages.length === 1) {
-            setFailed(messages[0]);
+            core/* setFailed */.C1(messages[0]);
         }
         else {
             for (const message of messages)
-                core_error(message);
-            process.exitCode = ExitCode.Failure;
+                core/* error */.z3(message);
+            process.exitCode = core/* ExitCode */.yU.Failure;
         }
         return;
     }
     const known = error instanceof UserError || (error instanceof Error && error.name === 'InputError');
-    setFailed(errorMessage(error) || 'The action failed with an empty error.');
-    if (!known && error instanceof Error && error.stack && run_isDebug())
-        core_debug(error.stack);
+    core/* setFailed */.C1(errorMessage(error) || 'The action failed with an empty error.');
+    if (!known && error instanceof Error && error.stack && isDebug())
+        core/* debug */.Yz(error.stack);
 }
 
 ;// CONCATENATED MODULE: ../../packages/kit/src/summary.ts
@@ -40427,10 +43085,10 @@ function markdownTable(header, rows) {
 /** Appends markdown to the job summary; a missing GITHUB_STEP_SUMMARY only warns. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        core_debug('GITHUB_STEP_SUMMARY is not set; the job summary was not written.');
+        core/* debug */.Yz('GITHUB_STEP_SUMMARY is not set; the job summary was not written.');
         return;
     }
-    await summary.addRaw(markdown.endsWith('\n') ? markdown : `${markdown}\n`).write();
+    await core/* summary */.z.addRaw(markdown.endsWith('\n') ? markdown : `${markdown}\n`).write();
 }
 
 ;// CONCATENATED MODULE: ../../packages/kit/src/context.ts
@@ -40562,7 +43220,176 @@ function fieldValue(text, field) {
     return `${field.name} '${text}' is not ${expected}`;
 }
 
+// EXTERNAL MODULE: ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(6444);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/glob.ts
+
+/**
+ * GitHub's filter patterns (`on.push.branches`, `tags`), matched by picomatch.
+ * GitHub's cheat sheet differs from shell globs in three places, translated here before picomatch sees the pattern:
+ * - `?` and `+` quantify the preceding character or `[]` class (zero-or-one, one-or-more): `v[12].[0-9]+`;
+ * - `**` inside a segment crosses `/` (`**.js` matches `js/index.js`);
+ * - a trailing `/**` needs at least one more segment (`feature/**` does not match `feature`).
+ * `*` stays within a segment, `[]` is a class or range, `\` escapes, `{a,b}` alternatives come from picomatch.
+ * A leading `!` (negation) is handled by the rule list, in order, as GitHub does.
+ */
+function toPicomatch(pattern) {
+    let out = '';
+    /** Where the last quantifiable atom (one character, an escape or a class) starts in `out`. */
+    let atom = -1;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            atom = out.length;
+            out += c + pattern[++i];
+        }
+        else if (c === '[') {
+            const end = pattern.indexOf(']', i + 2);
+            if (end < 0) {
+                atom = out.length;
+                out += '\\[';
+                continue;
+            }
+            atom = out.length;
+            out += pattern.slice(i, end + 1);
+            i = end;
+        }
+        else if (c === '?' || c === '+') {
+            if (atom < 0) {
+                out += `\\${c}`;
+                continue;
+            }
+            out = `${out.slice(0, atom)}${c}(${out.slice(atom)})`;
+            atom = -1;
+        }
+        else if (c === '*') {
+            let stars = 1;
+            while (pattern[i + 1] === '*') {
+                stars++;
+                i++;
+            }
+            atom = -1;
+            if (stars === 1) {
+                out += '*';
+                continue;
+            }
+            const segmentStart = i - stars + 1 === 0 || pattern[i - stars] === '/';
+            const segmentEnd = i + 1 === pattern.length || pattern[i + 1] === '/';
+            if (segmentStart && segmentEnd)
+                out += i + 1 === pattern.length && i - stars + 1 > 0 ? '**/*' : '**';
+            else
+                out += '*{,/**/*}';
+        }
+        else if ('()|@!'.includes(c)) {
+            // Extglob syntax in picomatch, plain characters in GitHub's patterns.
+            atom = out.length;
+            out += `\\${c}`;
+        }
+        else {
+            atom = out.length;
+            out += c;
+        }
+    }
+    return out;
+}
+/** A matcher for one GitHub filter pattern (without its leading `!`). */
+function globMatcher(pattern) {
+    return picomatch_default()(toPicomatch(pattern), { dot: true, nonegate: true, strictBrackets: true });
+}
+/** The problem with a pattern picomatch cannot compile, or undefined. */
+function globProblem(pattern) {
+    try {
+        picomatch_default().makeRe(toPicomatch(pattern), { dot: true, nonegate: true, strictBrackets: true });
+        return undefined;
+    }
+    catch (error) {
+        return error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
+}
+/**
+ * GitHub's order rule: a name is included by a matching positive pattern and excluded again by a later
+ * matching `!` pattern, and a later positive match includes it again. Returns the index of the positive
+ * pattern that decided, or -1. The first positive match wins until a negation clears it.
+ */
+function decidingPattern(patterns, name) {
+    let chosen = -1;
+    patterns.forEach((p, i) => {
+        if (!p.negated) {
+            if (chosen < 0 && p.matches(name))
+                chosen = i;
+        }
+        else if (chosen >= 0 && p.matches(name)) {
+            chosen = -1;
+        }
+    });
+    return chosen;
+}
+
+;// CONCATENATED MODULE: ./src/rules.ts
+
+/** Non-blank, non-comment lines with their 1-based numbers. */
+function meaningfulLines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((text, i) => ({ text: text.trim(), line: i + 1 }))
+        .filter((l) => l.text !== '' && !l.text.startsWith('#'));
+}
+/**
+ * Parses `branches` or `tags`. `checkTarget` validates the environment; every problem goes to `fail`.
+ * A leading `refs/heads/` (`refs/tags/`) is dropped, as the rules match the ref name.
+ */
+function parseGlobRules(value, prefix, fail, checkTarget) {
+    const rules = [];
+    for (const { text, line } of meaningfulLines(value)) {
+        const negated = text.startsWith('!');
+        const at = text.indexOf('=>');
+        if (negated && at >= 0) {
+            fail(`line ${line} '${text}' is a negation with an environment: expected '!GLOB' alone (it excludes refs the lines above matched).`);
+            continue;
+        }
+        if (!negated && at <= 0) {
+            fail(`line ${line} '${text}' has no '=>': expected one 'GLOB => ENVIRONMENT' or '!GLOB' a line.`);
+            continue;
+        }
+        const key = negated ? text.slice(1).trim() : text.slice(0, at).trim();
+        const environment = negated ? '' : text.slice(at + 2).trim();
+        const where = `line ${line} '${key} => ${environment}': `;
+        if (!negated) {
+            if (environment === '') {
+                fail(`${where}has no environment after '=>': expected GLOB => ENVIRONMENT.`);
+            }
+            else {
+                checkTarget(environment, where);
+            }
+        }
+        const pattern = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+        if (/\s/.test(pattern) || pattern === '') {
+            fail(`line ${line} glob '${key}' is not a ref glob: expected a name without spaces, with '*' and '**' wildcards.`);
+            continue;
+        }
+        const problem = globProblem(pattern);
+        if (problem) {
+            fail(`line ${line} glob '${key}' is not a valid pattern (${problem}): expected GitHub's filter patterns ('*', '**', '?', '+', '[]').`);
+            continue;
+        }
+        const twin = rules.find((r) => r.pattern === pattern && r.negated === negated);
+        if (twin) {
+            fail(`line ${line} maps glob '${pattern}' again (first on line ${twin.line}): expected each glob once.`);
+            continue;
+        }
+        rules.push({ pattern, environment, line, negated, matches: globMatcher(pattern) });
+    }
+    return rules;
+}
+/** The rule that decides a ref name under GitHub's order rule, or undefined (no match, or excluded by a `!` line). */
+function matchingRule(rules, name) {
+    const index = decidingPattern(rules, name);
+    return index >= 0 ? rules[index] : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/drift.ts
+
 
 
 
@@ -40581,15 +43408,25 @@ function workflowFilePath(workflowRef, workspace) {
         return undefined;
     return (0,external_node_path_namespaceObject.join)(workspace, relative);
 }
-/** The crons of a workflow's `on.schedule`, as written. */
-function workflowCrons(workflowText) {
-    const workflow = (0,dist/* parse */.qg)(workflowText);
-    if (!isPlainObject(workflow))
-        return [];
-    const on = workflow.on;
-    if (!isPlainObject(on) || !Array.isArray(on.schedule))
-        return [];
-    return on.schedule.flatMap((item) => (isPlainObject(item) && typeof item.cron === 'string' ? [item.cron] : []));
+/** `image-build.yml` from GITHUB_WORKFLOW_REF, '' when it has no workflow path. */
+function workflowFileName(workflowRef) {
+    const match = /^[^/]+\/[^/]+\/(.+?)@[^@]*$/.exec(workflowRef);
+    return match ? (0,external_node_path_namespaceObject.basename)(match[1]) : '';
+}
+const strings = (value) => Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : undefined;
+function workflowTriggers(workflowText) {
+    const workflow = (0,dist/* parse */.qg)(workflowText, { merge: true });
+    const on = isPlainObject(workflow) ? workflow.on : undefined;
+    if (!isPlainObject(on))
+        return { crons: [] };
+    const crons = Array.isArray(on.schedule)
+        ? on.schedule.flatMap((item) => (isPlainObject(item) && typeof item.cron === 'string' ? [item.cron] : []))
+        : [];
+    const push = isPlainObject(on.push) ? on.push : {};
+    const dispatchInputs = isPlainObject(on.workflow_dispatch) ? on.workflow_dispatch.inputs : undefined;
+    const environment = isPlainObject(dispatchInputs) ? dispatchInputs.environment : undefined;
+    const options = isPlainObject(environment) && environment.type === 'choice' ? strings(environment.options) : undefined;
+    return { crons, pushBranches: strings(push.branches), pushTags: strings(push.tags), dispatchOptions: options };
 }
 function scheduleDrift(workflowCronList, schedules) {
     const inWorkflow = new Set(workflowCronList.map(normaliseCron));
@@ -40599,51 +43436,427 @@ function scheduleDrift(workflowCronList, schedules) {
         stale: schedules.filter((s) => !inWorkflow.has(s.cron)),
     };
 }
-
-;// CONCATENATED MODULE: ./src/glob.ts
-/**
- * Anchored ref globs: `*` and `?` stay within one path segment, `**` crosses `/`.
- * `release/**` matches `release/1.0` and `release/a/b`; `**\/hotfix` matches `hotfix` too.
- */
-function globToRegExp(glob) {
-    let source = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            const segmentStart = i === 0 || glob[i - 1] === '/';
-            i++;
-            if (segmentStart && glob[i + 1] === '/') {
-                source += '(?:.*/)?';
-                i++;
-            }
-            else {
-                source += '.*';
-            }
-        }
-        else if (c === '*') {
-            source += '[^/]*';
-        }
-        else if (c === '?') {
-            source += '[^/]';
-        }
-        else {
-            source += c.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+/** Every disagreement between the workflow file and the inputs, each named. */
+function driftReport(triggers, inputs, file) {
+    const errors = [];
+    const warnings = [];
+    const drift = scheduleDrift(triggers.crons, inputs.schedules);
+    const mappedCrons = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
+    for (const rule of drift.stale) {
+        warnings.push(`Input 'schedules': line ${rule.line} maps cron '${rule.pattern}', which ${file} no longer schedules.`);
+    }
+    for (const cron of drift.unmapped) {
+        errors.push(`Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mappedCrons}): add a line '${cron} => ENVIRONMENT'.`);
+    }
+    refDrift('branches', triggers.pushBranches, inputs.branches, inputs.default, file, errors);
+    refDrift('tags', triggers.pushTags, inputs.tags, inputs.default, file, errors);
+    for (const option of triggers.dispatchOptions ?? []) {
+        if (inputs.allowed.length > 0 && !inputs.allowed.includes(option)) {
+            errors.push(`Input 'allowed': ${file} offers workflow_dispatch option '${option}' for input 'environment', which 'allowed' does not list (${inputs.allowed.join(', ')}): add it to 'allowed' or remove the option.`);
         }
     }
-    return new RegExp(`^${source}$`);
+    return { errors, warnings };
 }
-function matchesGlob(glob, name) {
-    return globToRegExp(glob).test(name);
+/**
+ * Each positive `on.push.branches` (`tags`) pattern must reach an environment: the same pattern in the
+ * mapping, a rule that matches it as a name, or `default`. Checked only when the mapping input is set.
+ */
+function refDrift(input, workflowPatterns, rules, fallback, file, errors) {
+    if (!workflowPatterns || rules.length === 0 || fallback)
+        return;
+    const mapped = rules.map((r) => (r.negated ? `!${r.pattern}` : r.pattern)).join(', ');
+    for (const pattern of workflowPatterns) {
+        if (pattern.startsWith('!'))
+            continue;
+        const same = rules.some((r) => !r.negated && r.pattern === pattern);
+        if (same || matchingRule(rules, pattern))
+            continue;
+        errors.push(`Input '${input}': ${file} runs on push to ${input === 'tags' ? 'tag' : 'branch'} pattern '${pattern}', which '${input}' does not map (mapped: ${mapped}) and 'default' is empty: add a line '${pattern} => ENVIRONMENT'.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github-api.ts
+
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** The Octokit-backed reader; the client loads only when a run needs the API. */
+async function createGitHubReader(token, repository) {
+    const { createOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(854), __nccwpck_require__.e(606)]).then(__nccwpck_require__.bind(__nccwpck_require__, 606));
+    const octokit = createOctokit(token);
+    const [owner = '', repo = ''] = repository.split('/');
+    const denied = (what, scope, error) => new UserError(`Could not read ${what} (HTTP ${statusOf(error) ?? 'error'}: ${error.message.split('\n')[0]}): give the job's token '${scope}' (permissions: ${scope}) or pass a token that has it in 'token'.`);
+    return {
+        async permission(login) {
+            try {
+                const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+                return { roleName: data.role_name ?? '', permission: data.permission ?? '' };
+            }
+            catch (error) {
+                if (statusOf(error) === 404)
+                    return undefined;
+                throw denied(`the repository permission of '${login}'`, 'metadata: read', error);
+            }
+        },
+        async pull(number) {
+            try {
+                const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+                return {
+                    number,
+                    headSha: data.head.sha,
+                    headRef: data.head.ref,
+                    headRepo: data.head.repo?.full_name ?? '',
+                    baseRef: data.base.ref,
+                    baseRepo: data.base.repo.full_name,
+                    state: data.state,
+                };
+            }
+            catch (error) {
+                throw denied(`pull request #${number}`, 'pull-requests: read', error);
+            }
+        },
+        async reactToComment(commentId, content) {
+            await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate.ts
+/** GitHub's repository roles, weakest first. */
+const PERMISSION_LEVELS = ['read', 'triage', 'write', 'maintain', 'admin'];
+/**
+ * Events a person without write access can cause in this repository, with its secrets: comments, reviews,
+ * issues, discussions, and pull_request_target (runs in the base repository for a fork's pull request).
+ * Dispatches need write access to send, schedules and pushes come from the repository itself.
+ */
+const PERSON_EVENTS = new Set([
+    'issue_comment',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'pull_request_target',
+    'issues',
+    'discussion',
+    'discussion_comment',
+]);
+/**
+ * The effective level of a role: `role_name` where it is a base role (the legacy `permission` field maps
+ * triage to read and maintain to write), else the legacy field (custom roles inherit a base role).
+ * 'none' when GitHub does not know the user as a collaborator.
+ */
+function effectiveLevel(role) {
+    if (!role)
+        return 'none';
+    const known = (name) => PERMISSION_LEVELS.find((l) => l === name);
+    return known(role.roleName) ?? known(role.permission) ?? 'none';
+}
+function rank(level) {
+    return PERMISSION_LEVELS.indexOf(level);
+}
+/** Why the actor may not run this, or '' when the level is enough. */
+function permissionRefusal(actor, level, required) {
+    if (rank(level) >= rank(required))
+        return '';
+    const has = level === 'none' ? 'no permission on this repository' : `'${level}' permission`;
+    return `'${actor}' has ${has}; '${required}' or higher is required ('allowed-permission').`;
+}
+/** Why a command may not run on this pull request under `forks: refuse`, or ''. */
+function pullRequestRefusal(pull, repository) {
+    if (pull.state !== 'open')
+        return `pull request #${pull.number} is ${pull.state}, not open; commands run only on open pull requests.`;
+    if (isFork(pull, repository)) {
+        return `pull request #${pull.number} comes from the fork '${pull.headRepo || '(deleted)'}'; commands do not run on forks ('forks: refuse').`;
+    }
+    return '';
+}
+function isFork(pull, repository) {
+    return pull.headRepo.toLowerCase() !== (pull.baseRepo || repository).toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/command.ts
+/** Slash commands in pull request comments, with a grammar: `/plan`, `/plan platform`, `/bootstrap apply`. */
+/** An argument reaches shell steps and CLIs: never an option (`-x`), never a character outside this set. */
+const SAFE_ARG = /^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/;
+const SAFE_ARG_FORM = "words of letters, digits, '.', '_', '/' and '-', not starting with '-'";
+const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** Longer first lines are refused unread: a command is a few words. */
+const MAX_FIRST_LINE = 512;
+/** Text from a comment, made safe to show in a reason, a notice or the summary. */
+function shown(text, max = 40) {
+    const cut = [...text].slice(0, max).join('');
+    return `${cut.replace(/[^\x20-\x7e]|[`'\\]/g, '?')}${[...text].length > max ? '…' : ''}`;
+}
+/** `/plan, /plan platform, /apply, /bootstrap apply` (list form: `/plan [args]`). */
+function allowedForms(grammar, prefix) {
+    const forms = [];
+    for (const [name, lists] of grammar) {
+        if (!lists)
+            forms.push(`${prefix}${name} [args]`);
+        else
+            for (const args of lists)
+                forms.push([`${prefix}${name}`, ...args].join(' '));
+    }
+    return forms.join(', ');
+}
+/** Parses the first line of a comment against the grammar. Reads at most MAX_FIRST_LINE characters of the body. */
+function parseCommand(body, prefix, grammar) {
+    const forms = allowedForms(grammar, prefix);
+    const newline = body.slice(0, MAX_FIRST_LINE + 2).search(/\r?\n/);
+    const firstLine = (newline < 0 ? body.slice(0, MAX_FIRST_LINE + 1) : body.slice(0, newline)).trim();
+    const attempted = firstLine.startsWith(prefix);
+    const refuse = (refusal) => ({ command: '', args: '', accepted: false, attempted, refusal });
+    if (!attempted)
+        return refuse(`the comment's first line does not start with '${prefix}' (allowed: ${forms})`);
+    if (firstLine.length > MAX_FIRST_LINE)
+        return refuse(`the command line is longer than ${MAX_FIRST_LINE} characters (allowed: ${forms})`);
+    const [word = '', ...args] = firstLine
+        .slice(prefix.length)
+        .trim()
+        .split(/[ \t]+/);
+    if (word === '')
+        return refuse(`the comment names no command after '${prefix}' (allowed: ${forms})`);
+    const command = COMMAND_NAME.test(word) ? word.toLowerCase() : '';
+    if (!grammar.has(command))
+        return refuse(`'${shown(prefix + word)}' is not an allowed command (allowed: ${forms})`);
+    const unsafe = args.find((a) => !SAFE_ARG.test(a));
+    if (unsafe !== undefined) {
+        return refuse(`the argument '${shown(unsafe)}' of '${prefix}${command}' is not allowed: arguments are ${SAFE_ARG_FORM} (allowed: ${forms})`);
+    }
+    const lists = grammar.get(command);
+    if (lists && !lists.some((list) => list.length === args.length && list.every((a, i) => a === args[i]))) {
+        const asked = [`${prefix}${command}`, ...args].join(' ');
+        return refuse(`'${shown(asked, 80)}' is not an allowed form (allowed: ${forms})`);
+    }
+    return { command, args: args.join(' '), accepted: true, attempted, refusal: '' };
+}
+/** Decides whether a comment runs a command: only new comments on pull requests, only allowed forms. */
+function routeComment(comment, prefix, grammar) {
+    const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
+    const decision = parseCommand(comment.body, prefix, grammar);
+    const refuse = (refusal) => ({ ...decision, command: '', args: '', accepted: false, refusal });
+    if (!comment.onPullRequest)
+        return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
+    if (comment.action !== 'created')
+        return refuse(`Comment on ${where} was ${shown(comment.action)}, not created: only new comments run commands.`);
+    return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
+}
+
+;// CONCATENATED MODULE: ./src/requires.ts
+
+
+
+const ITEM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+/** Values longer than this are refused before a pattern sees them. */
+const MAX_VALUE = 1024;
+/** Parses one environment's entry; each problem goes to `fail` as a sentence. */
+function parseRequirement(environment, entry, fail) {
+    const requirement = { inputs: [], refs: [] };
+    const form = `'${environment}: {inputs: [name, ...] or {name: pattern}, refs: [refs/heads/main, ...]}'`;
+    if (!isPlainObject(entry)) {
+        fail(`'${environment}' is not a mapping: expected ${form}.`);
+        return requirement;
+    }
+    for (const key of Object.keys(entry)) {
+        if (key !== 'inputs' && key !== 'refs')
+            fail(`'${environment}' has an unknown key '${key}': expected ${form}.`);
+    }
+    const addInput = (name, pattern) => {
+        if (typeof name !== 'string' || !ITEM_NAME.test(name)) {
+            fail(`'${environment}.inputs' has ${JSON.stringify(name)}, which is not an input name or a payload path such as 'client_payload.version'.`);
+            return;
+        }
+        if (pattern === null || pattern === undefined || pattern === '') {
+            requirement.inputs.push({ name });
+            return;
+        }
+        if (typeof pattern !== 'string') {
+            fail(`'${environment}.inputs.${name}' has a pattern that is not a string: expected a regular expression such as '^\\d+\\.\\d+\\.\\d+$'.`);
+            return;
+        }
+        try {
+            requirement.inputs.push({ name, pattern: new RegExp(pattern) });
+        }
+        catch (error) {
+            fail(`'${environment}.inputs.${name}' pattern '${pattern}' is not a regular expression (${error.message}).`);
+        }
+    };
+    const inputs = entry.inputs;
+    if (Array.isArray(inputs)) {
+        for (const item of inputs) {
+            if (isPlainObject(item) && Object.keys(item).length === 1)
+                addInput(Object.keys(item)[0], Object.values(item)[0]);
+            else
+                addInput(item, undefined);
+        }
+    }
+    else if (isPlainObject(inputs)) {
+        for (const [name, pattern] of Object.entries(inputs))
+            addInput(name, pattern);
+    }
+    else if (inputs !== undefined && inputs !== null) {
+        fail(`'${environment}.inputs' is not a list or a mapping: expected ${form}.`);
+    }
+    const refs = entry.refs;
+    const refList = typeof refs === 'string' ? [refs] : refs;
+    if (Array.isArray(refList)) {
+        for (const pattern of refList) {
+            const problem = typeof pattern === 'string' && pattern.trim() !== '' ? globProblem(pattern) : 'not a non-empty string';
+            if (problem)
+                fail(`'${environment}.refs' has ${JSON.stringify(pattern)}, which is not a ref pattern (${problem}).`);
+            else
+                requirement.refs.push({ pattern: pattern, matches: globMatcher(pattern) });
+        }
+    }
+    else if (refList !== undefined && refList !== null) {
+        fail(`'${environment}.refs' is not a list: expected ${form}.`);
+    }
+    return requirement;
+}
+function lookup(name, ctx) {
+    if (name.includes('.')) {
+        let value = ctx.payload;
+        for (const part of name.split('.'))
+            value = isPlainObject(value) ? value[part] : undefined;
+        return value;
+    }
+    for (const source of [ctx.inputs, ctx.payload.inputs, ctx.payload.client_payload]) {
+        if (isPlainObject(source) && source[name] !== undefined && source[name] !== null && source[name] !== '')
+            return source[name];
+    }
+    return undefined;
+}
+function asText(value) {
+    if (value === undefined || value === null)
+        return '';
+    if (typeof value === 'string')
+        return value.trim();
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return JSON.stringify(value);
+}
+/** `gh workflow run image-build.yml --ref main -f environment=prod -f allocator_version=...` and its kin. */
+function howToProvide(name, environment, ctx, refName) {
+    if (name.includes('.'))
+        return `send the event with the payload field '${name}' set`;
+    if (ctx.eventName === 'repository_dispatch') {
+        return `send it in client_payload: gh api repos/${ctx.repository || 'OWNER/REPO'}/dispatches -f event_type=${shown(asText(ctx.payload.action)) || 'EVENT'} -f 'client_payload[environment]=${environment}' -f 'client_payload[${name}]=...'`;
+    }
+    const ref = refName ? ` --ref ${refName}` : '';
+    return `gh workflow run ${ctx.workflowFile || 'WORKFLOW.yml'}${ref} -f environment=${environment} -f ${name}=...`;
+}
+/** One sentence per missing or invalid item; empty when the environment may run. */
+function requirementProblems(environment, requirement, ctx) {
+    if (!requirement)
+        return [];
+    const problems = [];
+    const refName = ctx.ref.replace(/^refs\/(heads|tags)\//, '');
+    const allowedRefs = requirement.refs.map((r) => r.pattern).join(', ');
+    const refOk = requirement.refs.length === 0 || requirement.refs.some((r) => r.matches(r.pattern.startsWith('refs/') ? ctx.ref : refName));
+    const firstBranch = requirement.refs.map((r) => r.pattern).find((p) => /^refs\/heads\/[^*?[{]+$/.test(p));
+    const suggestedRef = firstBranch?.replace(/^refs\/heads\//, '');
+    for (const item of requirement.inputs) {
+        const value = asText(lookup(item.name, ctx));
+        const how = howToProvide(item.name, environment, ctx, suggestedRef);
+        if (value === '') {
+            problems.push(`Environment '${environment}' requires '${item.name}', which is empty: provide it, e.g. ${how}.`);
+        }
+        else if (item.pattern && (value.length > MAX_VALUE || !item.pattern.test(value))) {
+            problems.push(`Environment '${environment}' requires '${item.name}' to match ${item.pattern.source}, and '${shown(value)}' does not: provide a matching value, e.g. ${how}.`);
+        }
+    }
+    if (!refOk) {
+        problems.push(`Environment '${environment}' may run only from ${allowedRefs}, and this run is on '${shown(ctx.ref, 120)}': run it from an allowed ref${suggestedRef && ctx.eventName !== 'repository_dispatch' ? `, e.g. gh workflow run ${ctx.workflowFile || 'WORKFLOW.yml'} --ref ${suggestedRef} -f environment=${environment}` : ''}.`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/guard.ts
+
+
+
+/**
+ * The checks that need the API or the resolved environment, in the order that reads least:
+ * the actor's permission, the pull request behind a comment (its head, fork and state), then `requires`.
+ * A refusal turns should-run off; a missing requirement fails closed (throws).
+ */
+async function guardResolution(resolved, inputs, ctx) {
+    const r = { ...resolved };
+    let reader;
+    const api = async () => (reader ??= await ctx.github());
+    const where = r.trigger === 'comment' ? `Comment on ${r.prNumber ? `pull request #${r.prNumber}` : 'an issue'}` : `Event '${ctx.eventName}'`;
+    const commandRefused = !r.shouldRun;
+    const refuse = (why) => {
+        r.shouldRun = false;
+        r.command = '';
+        r.commandArgs = '';
+        r.reason = `${where} is refused: ${why}`;
+    };
+    if (r.shouldRun && PERSON_EVENTS.has(ctx.eventName) && inputs.allowedPermission !== 'none') {
+        if (!r.actor) {
+            refuse('the event names no actor (comment.user / sender), so its permission cannot be checked.');
+        }
+        else {
+            const level = effectiveLevel(await (await api()).permission(r.actor));
+            r.actorPermission = level;
+            const why = permissionRefusal(r.actor, level, inputs.allowedPermission);
+            if (why)
+                refuse(why);
+        }
+    }
+    if (r.shouldRun && r.trigger === 'comment' && r.prNumber) {
+        const pull = await (await api()).pull(Number(r.prNumber));
+        Object.assign(r, {
+            headSha: pull.headSha,
+            headRef: pull.headRef,
+            headRepo: pull.headRepo,
+            isFork: String(isFork(pull, ctx.repository)),
+            prState: pull.state,
+            baseRef: pull.baseRef,
+            sha: pull.headSha,
+            shortSha: shortSha(pull.headSha),
+            refName: pull.headRef,
+        });
+        const why = r.command && inputs.forks === 'refuse' ? pullRequestRefusal(pull, ctx.repository) : '';
+        if (why)
+            refuse(why);
+    }
+    if (r.shouldRun && r.environment) {
+        const problems = requirementProblems(r.environment, inputs.requires[r.environment], {
+            eventName: ctx.eventName,
+            ref: ctx.ref,
+            payload: ctx.payload,
+            inputs: inputs.runInputs,
+            workflowFile: ctx.workflowFile,
+            repository: ctx.repository,
+        });
+        if (problems.length > 0)
+            throw new UserErrors(problems);
+    }
+    const refused = !r.shouldRun && r.commandAttempted;
+    if (refused && r.commentId > 0 && inputs.refusalReaction !== 'none') {
+        try {
+            await (await api()).reactToComment(r.commentId, inputs.refusalReaction);
+        }
+        catch (error) {
+            ctx.warn(`Could not add a ${inputs.refusalReaction} reaction to comment ${r.commentId} (${error.message.split('\n')[0]}): the job's token needs 'pull-requests: write', or set 'refusal-reaction: none'.`);
+        }
+    }
+    if (refused && commandRefused && inputs.refuseUnknown === 'fail')
+        throw new UserError(r.reason);
+    return { resolution: r, notice: refused ? r.reason : '' };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
 
+
+
+
+
 /** Letters, digits, space, '.', '_' and '-': nothing a shell or an expression would interpret. */
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
 const ENVIRONMENT_FORM = "a name of letters, digits, '.', '_', '-' or spaces";
-const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 function getInputs(get) {
     const reader = new InputReader(get);
     const allowed = reader.list('allowed');
@@ -40693,28 +43906,11 @@ function getInputs(get) {
         }
         schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
     }
-    const globRules = (input, entries, prefix) => {
-        const rules = [];
-        for (const entry of entries) {
-            ruleTarget(input, entry);
-            const pattern = entry.key.startsWith(prefix) ? entry.key.slice(prefix.length) : entry.key;
-            if (/\s/.test(pattern) || pattern === '') {
-                reader.fail(input, `line ${entry.line} glob '${entry.key}' is not a ref glob: expected a name without spaces, with '*' and '**' wildcards.`);
-                continue;
-            }
-            const twin = rules.find((r) => r.pattern === pattern);
-            if (twin) {
-                reader.fail(input, `line ${entry.line} maps glob '${pattern}' again (first on line ${twin.line}): expected each glob once.`);
-                continue;
-            }
-            rules.push({ pattern, environment: entry.value, line: entry.line, regexp: globToRegExp(pattern) });
-        }
-        return rules;
-    };
-    const branches = globRules('branches', reader.lineMap('branches', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/heads/');
-    const tags = globRules('tags', reader.lineMap('tags', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/tags/');
+    const globRules = (input, prefix) => parseGlobRules(reader.raw(input), prefix, (problem) => reader.fail(input, problem), (environment, where) => checkName(input, environment, where));
+    const branches = globRules('branches', 'refs/heads/');
+    const tags = globRules('tags', 'refs/tags/');
     const values = {};
-    for (const [name, value] of Object.entries(reader.yamlMapping('values'))) {
+    for (const [name, value] of Object.entries(yamlInput(reader, 'values'))) {
         if (allowed.length > 0 && !allowed.includes(name)) {
             reader.fail('values', `has an entry for '${name}', which is not in 'allowed' (${allowed.join(', ')}): expected environments from 'allowed' as keys.`);
         }
@@ -40731,58 +43927,129 @@ function getInputs(get) {
     const commandPrefix = reader.string('command-prefix', { default: '/' });
     if (/\s/.test(commandPrefix))
         reader.fail('command-prefix', `'${commandPrefix}' contains whitespace: expected a short prefix such as '/'.`);
-    const commands = [];
-    for (const item of reader.list('commands')) {
-        const name = item.startsWith(commandPrefix) ? item.slice(commandPrefix.length) : item;
-        if (!COMMAND_NAME.test(name)) {
-            reader.fail('commands', `'${item}' is not a command name: expected words of letters, digits, '-' or '_', such as 'plan, apply'.`);
-        }
-        else if (!commands.includes(name.toLowerCase())) {
-            commands.push(name.toLowerCase());
-        }
+    const commands = parseCommands(reader, commandPrefix);
+    const refuseUnknown = reader.enumeration('refuse-unknown', ['notice', 'fail'], { default: 'notice' });
+    const allowedPermission = reader.enumeration('allowed-permission', [...PERMISSION_LEVELS, 'none'], { default: 'write' });
+    const forks = reader.enumeration('forks', ['refuse', 'allow'], { default: 'refuse' });
+    const refusalReaction = reader.enumeration('refusal-reaction', ['-1', 'none'], { default: '-1' });
+    const requires = {};
+    for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
+        checkName('requires', name, 'has an entry for ');
+        requires[name] = parseRequirement(name, entry, (problem) => reader.fail('requires', problem));
     }
-    const driftCheck = reader.boolean('drift-check', { default: true });
+    const driftCheck = reader.enumeration('drift-check', ['auto', 'require', 'off'], {
+        default: 'auto',
+        aliases: { true: 'auto', True: 'auto', TRUE: 'auto', false: 'off', False: 'off', FALSE: 'off' },
+    });
+    const event = reader.string('event', { pattern: /^[a-z_]{1,64}$/, form: "a GitHub event name such as 'workflow_call'" });
+    let runInputs;
+    if (reader.raw('inputs') !== '') {
+        const parsed = yamlInput(reader, 'inputs');
+        runInputs = parsed;
+    }
+    const token = reader.secret('token');
     reader.done();
-    return { environment, schedules, branches, tags, pullRequest, allowed, default: fallback, values, commands, commandPrefix, driftCheck };
+    return {
+        environment,
+        schedules,
+        branches,
+        tags,
+        pullRequest,
+        allowed,
+        default: fallback,
+        values,
+        commands,
+        commandPrefix,
+        refuseUnknown,
+        allowedPermission,
+        forks,
+        refusalReaction,
+        requires,
+        driftCheck,
+        event,
+        runInputs,
+        token,
+    };
 }
-
-;// CONCATENATED MODULE: ./src/command.ts
-/** Slash commands in pull request comments: `/plan`, `/apply`, `/bootstrap apply`. */
-/** Arguments reach shell steps; anything beyond this set is refused rather than passed on. */
-const SAFE_ARGS = /^[A-Za-z0-9 ._,:=@+/-]*$/;
-/** Parses the first line of a comment against the allowed commands. */
-function parseCommand(body, prefix, commands) {
-    const refuse = (refusal) => ({ command: '', args: '', accepted: false, refusal });
-    const firstLine = (body.split(/\r?\n/, 1)[0] ?? '').trim();
-    const list = commands.map((c) => `${prefix}${c}`).join(', ');
-    if (!firstLine.startsWith(prefix)) {
-        return refuse(`the comment's first line does not start with '${prefix}' (commands: ${list})`);
+/** A YAML (or JSON) mapping with merge keys (`<<: *base`) and anchors resolved. Empty gives `{}`. */
+function yamlInput(reader, name) {
+    const value = reader.raw(name);
+    if (value === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(value, { merge: true, maxAliasCount: 1000 });
     }
-    const [word = '', ...rest] = firstLine.slice(prefix.length).trim().split(/\s+/);
-    if (word === '')
-        return refuse(`the comment names no command after '${prefix}' (commands: ${list})`);
-    const command = commands.find((c) => c === word.toLowerCase());
-    if (!command)
-        return refuse(`'${prefix}${word}' is not one of the commands: ${list}`);
-    const args = rest.join(' ');
-    if (!SAFE_ARGS.test(args)) {
-        return refuse(`the arguments of '${prefix}${command}' contain characters other than letters, digits, spaces and . _ , : = @ + / -`);
+    catch (error) {
+        reader.fail(name, `is not valid YAML (${error.message.split('\n')[0]}): expected a mapping such as '{key: value}'.`);
+        return {};
     }
-    return { command, args, accepted: true, refusal: '' };
+    if (!isPlainObject(parsed)) {
+        reader.fail(name, `is not a mapping: expected a YAML mapping such as '{key: value}'.`);
+        return {};
+    }
+    return parsed;
 }
-/** Decides whether a comment runs a command: only new comments on pull requests, only the allowed commands. */
-function routeComment(comment, prefix, commands) {
-    const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
-    const refuse = (refusal) => ({ command: '', args: '', accepted: false, refusal });
-    if (!comment.onPullRequest)
-        return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
-    if (comment.action !== 'created')
-        return refuse(`Comment on ${where} was ${comment.action}, not created: only new comments run commands.`);
-    const decision = parseCommand(comment.body, prefix, commands);
-    return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
+const COMMANDS_FORM = "a list ('plan, apply') or a YAML mapping of each command to its argument lists ('{plan: [[], [platform]], apply: [[]]}')";
+/** `plan, apply` (any safe arguments) or `{plan: [[], [platform]], apply: [[]]}` (exactly these forms). */
+function parseCommands(reader, prefix) {
+    const grammar = new Map();
+    const raw = reader.raw('commands');
+    if (raw === '')
+        return grammar;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { merge: true });
+    }
+    catch {
+        parsed = undefined;
+    }
+    const addName = (item) => {
+        const name = item.startsWith(prefix) ? item.slice(prefix.length) : item;
+        if (!COMMAND_NAME.test(name)) {
+            reader.fail('commands', `'${item}' is not a command name: expected words of letters, digits, '-' or '_': ${COMMANDS_FORM}.`);
+            return undefined;
+        }
+        return name.toLowerCase();
+    };
+    if (!isPlainObject(parsed)) {
+        const items = Array.isArray(parsed) ? parsed.map(String) : reader.list('commands');
+        for (const item of items) {
+            const name = addName(item.trim());
+            if (name && !grammar.has(name))
+                grammar.set(name, undefined);
+        }
+        return grammar;
+    }
+    for (const [key, forms] of Object.entries(parsed)) {
+        const name = addName(key);
+        if (!name)
+            continue;
+        if (forms === null || forms === undefined) {
+            grammar.set(name, [[]]);
+            continue;
+        }
+        if (!Array.isArray(forms) || forms.length === 0) {
+            reader.fail('commands', `'${key}' has ${JSON.stringify(forms)}: expected a list of argument lists, e.g. '${key}: [[], [platform]]' ([[]] = no arguments).`);
+            continue;
+        }
+        const lists = [];
+        for (const form of forms) {
+            const words = typeof form === 'string' ? form.split(/\s+/).filter(Boolean) : form;
+            const bad = Array.isArray(words) ? words.find((w) => typeof w !== 'string' || !SAFE_ARG.test(w)) : form;
+            if (!Array.isArray(words) || bad !== undefined) {
+                reader.fail('commands', `'${key}' allows ${JSON.stringify(form)}, which is not a list of arguments: arguments are ${SAFE_ARG_FORM}.`);
+                continue;
+            }
+            lists.push(words);
+        }
+        grammar.set(name, lists);
+    }
+    return grammar;
 }
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
+
 
 
 
@@ -40810,7 +44077,8 @@ function refName(ref) {
  * trigger, then `schedules`, `tags`, `branches`, `pull-request`, then `default`.
  * Throws a UserError when no rule applies and the run would go ahead.
  */
-function resolveEnvironment(event, inputs) {
+function resolveEnvironment(runEvent, inputs) {
+    const event = { ...runEvent, eventName: effectiveEventName(runEvent.eventName, inputs) };
     const payload = event.payload;
     const ref = event.ref || str(payload.ref);
     const trigger = classifyTrigger(event.eventName, ref);
@@ -40820,15 +44088,20 @@ function resolveEnvironment(event, inputs) {
     const prNumber = num(pullRequest.number) ||
         (onPullRequest ? num(issue.number) : '') ||
         (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
-    const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
-    const { command, args: commandArgs, refusal, } = trigger === 'comment' && inputs.commands.length > 0
+    const head = obj(pullRequest.head);
+    const headRepo = str(obj(head.repo).full_name);
+    const baseRepo = str(obj(obj(pullRequest.base).repo).full_name) || str(obj(payload.repository).full_name);
+    // On pull request events the run's GITHUB_SHA is a merge commit; the head is what the author pushed.
+    const sha = (trigger === 'pull-request' && str(head.sha)) || event.sha || str(payload.after);
+    const comment = obj(payload.comment);
+    const { command, args: commandArgs, refusal, attempted: commandAttempted, } = trigger === 'comment' && inputs.commands.size > 0
         ? routeComment({
             action: str(payload.action) || 'created',
             number: num(issue.number),
             onPullRequest,
             body: str(obj(payload.comment).body),
         }, inputs.commandPrefix, inputs.commands)
-        : { command: '', args: '', refusal: '' };
+        : { command: '', args: '', refusal: '', attempted: false };
     const shouldRun = refusal === '';
     const choice = chooseEnvironment(trigger, event, ref, inputs, { prNumber, onPullRequest });
     let environment = '';
@@ -40858,19 +44131,38 @@ function resolveEnvironment(event, inputs) {
         isScheduled: trigger === 'schedule',
         reason,
         values: (environment && inputs.values[environment]) || {},
-        refName: trigger === 'pull-request' ? str(obj(pullRequest.head).ref) || refName(ref) : refName(ref),
+        refName: trigger === 'pull-request' ? str(head.ref) || refName(ref) : refName(ref),
         sha,
         shortSha: shortSha(sha),
         prNumber,
         command,
         commandArgs,
+        commandAttempted,
         shouldRun,
+        headSha: trigger === 'pull-request' ? str(head.sha) : '',
+        headRef: trigger === 'pull-request' ? str(head.ref) : '',
+        headRepo: trigger === 'pull-request' ? headRepo : '',
+        isFork: trigger === 'pull-request' && head.sha !== undefined ? String(headRepo.toLowerCase() !== baseRepo.toLowerCase()) : '',
+        prState: trigger === 'pull-request' ? str(pullRequest.state) : '',
+        baseRef: trigger === 'pull-request' ? str(obj(pullRequest.base).ref) : '',
+        actorPermission: '',
+        actor: str(obj(comment.user).login) || str(obj(payload.sender).login),
+        commentId: typeof comment.id === 'number' ? comment.id : 0,
         notes,
     };
 }
+/**
+ * In a reusable workflow GITHUB_EVENT_NAME is the caller's event: `event: workflow_call` makes the
+ * `environment` input decide when the caller passed one, and the caller's event rules apply when it did not.
+ */
+function effectiveEventName(eventName, inputs) {
+    if (inputs.event === 'workflow_call')
+        return inputs.environment ? 'workflow_call' : eventName;
+    return inputs.event || eventName;
+}
 /** Only `commands` is set: the action routes comments and is not asked for an environment. */
 function routesCommandsOnly(inputs) {
-    return (inputs.commands.length > 0 &&
+    return (inputs.commands.size > 0 &&
         !inputs.pullRequest &&
         !inputs.default &&
         inputs.schedules.length === 0 &&
@@ -40946,13 +44238,13 @@ function chooseEnvironment(trigger, event, ref, inputs, pr) {
     }
 }
 function matchRef(input, what, name, rules, orDefault) {
-    const rule = rules.find((r) => r.regexp.test(name));
+    const rule = matchingRule(rules, name);
     if (rule)
         return {
             environment: rule.environment,
             reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
         };
-    const mapped = rules.map((r) => r.pattern).join(', ') || 'none';
+    const mapped = rules.map((r) => (r.negated ? `!${r.pattern}` : r.pattern)).join(', ') || 'none';
     return orDefault(`${what} '${name}' matches no glob in '${input}' (mapped: ${mapped})`, `${what} '${name}' matches no glob in '${input}' (mapped: ${mapped}) and 'default' is empty: add a 'GLOB => ENVIRONMENT' line to '${input}' or set 'default'.`);
 }
 function obj(value) {
@@ -40972,6 +44264,8 @@ function num(value) {
 
 
 
+
+
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 async function run() {
     await runStep(main);
@@ -40979,42 +44273,66 @@ async function run() {
 async function main() {
     const inputs = getInputs();
     const context = readRunContext();
-    checkScheduleDrift(inputs, context);
-    const resolution = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload: readEvent() }, inputs);
+    checkDrift(inputs, context);
+    const payload = readEvent();
+    const resolved = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload }, inputs);
+    const { resolution, notice } = await guardResolution(resolved, inputs, {
+        eventName: effectiveEventName(context.eventName, inputs),
+        ref: context.ref || (typeof payload.ref === 'string' ? payload.ref : ''),
+        repository: context.repository,
+        payload,
+        workflowFile: workflowFileName(context.workflowRef),
+        github: async () => {
+            if (!inputs.token) {
+                throw new UserError("Input 'token' is empty: the permission check and the pull request lookup read the GitHub API; pass 'token: ${{ github.token }}' (permissions: metadata: read, pull-requests: read).");
+            }
+            return createGitHubReader(inputs.token, context.repository);
+        },
+        warn: (message) => core/* warning */.$e(message),
+    });
     for (const note of resolution.notes)
-        core_debug(note);
+        core/* debug */.Yz(note);
+    if (notice)
+        core/* notice */.lm(notice);
     setOutputs(resolution);
     await writeSummary(renderSummary(resolution));
 }
-/** Fails when the workflow schedules a cron that `schedules` does not map: that run would fail later, at night. */
-function checkScheduleDrift(inputs, context) {
-    if (!inputs.driftCheck) {
-        core_debug("Skipped the schedule drift check: 'drift-check' is false.");
+/**
+ * Compares the workflow file with the mapping: a cron, push branch or tag it does not map, or a dispatch
+ * option outside `allowed`, fails now instead of on the night or push that would use it.
+ */
+function checkDrift(inputs, context) {
+    if (inputs.driftCheck === 'off') {
+        core/* debug */.Yz("Skipped the drift check: 'drift-check' is off.");
         return;
     }
     const path = workflowFilePath(context.workflowRef, context.workspace);
     if (!path || !(0,external_node_fs_namespaceObject.existsSync)(path)) {
-        core_debug(`Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace.`);
+        const why = `the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace`;
+        if (inputs.driftCheck === 'require') {
+            throw new UserError(`Input 'drift-check': is 'require', but ${why}: check it out first (actions/checkout with 'sparse-checkout: .github/workflows'), or set 'drift-check: auto'.`);
+        }
+        core/* debug */.Yz(`Skipped the drift check: ${why}.`);
         return;
     }
     const file = path.slice(context.workspace.length).replace(/^[\\/]+/, '');
-    let crons;
+    let triggers;
     try {
-        crons = workflowCrons((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+        triggers = workflowTriggers((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     }
     catch (error) {
-        warning(`Skipped the schedule drift check: ${file} could not be parsed (${errorMessage(error).split('\n')[0]}).`);
+        const message = `${file} could not be parsed (${errorMessage(error).split('\n')[0]})`;
+        if (inputs.driftCheck === 'require')
+            throw new UserError(`Input 'drift-check': is 'require', but ${message}.`);
+        core/* warning */.$e(`Skipped the drift check: ${message}.`);
         return;
     }
-    const drift = scheduleDrift(crons, inputs.schedules);
-    const mapped = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
-    for (const rule of drift.stale) {
-        warning(`Input 'schedules': line ${rule.line} maps cron '${rule.pattern}', which ${file} no longer schedules.`);
-    }
-    if (drift.unmapped.length > 0) {
-        throw new UserErrors(drift.unmapped.map((cron) => `Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT'.`));
-    }
-    core_debug(`Schedule drift check: all ${crons.length} cron(s) of ${file} are mapped.`);
+    const report = driftReport(triggers, inputs, file);
+    for (const warning of report.warnings)
+        core/* warning */.$e(warning);
+    if (report.errors.length > 0)
+        throw new UserErrors(report.errors);
+    core/* debug */.Yz(`Drift check: all ${triggers.crons.length} cron(s) and the push and dispatch triggers of ${file} are mapped.`);
 }
 function setOutputs(r) {
     const outputs = {
@@ -41030,9 +44348,16 @@ function setOutputs(r) {
         command: r.command,
         'command-args': r.commandArgs,
         'should-run': String(r.shouldRun),
+        'actor-permission': r.actorPermission,
+        'head-sha': r.headSha,
+        'head-ref': r.headRef,
+        'head-repo': r.headRepo,
+        'is-fork': r.isFork,
+        'pr-state': r.prState,
+        'base-ref': r.baseRef,
     };
     for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value);
+        core/* setOutput */.uH(name, value);
 }
 function renderSummary(r) {
     const command = r.command ? ` · command \`${r.command}${r.commandArgs ? ` ${r.commandArgs}` : ''}\`` : '';

@@ -1,25 +1,20 @@
 import { InputReader, isPlainObject, type InputGetter, type LineMapEntry } from '@pipeline-actions/kit';
+import { parse as parseYaml } from 'yaml';
+import { COMMAND_NAME, SAFE_ARG, SAFE_ARG_FORM, type CommandGrammar } from './command.js';
 import { CRON_FORM, cronProblem, normaliseCron } from './cron.js';
-import { globToRegExp } from './glob.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from './gate.js';
+import { parseRequirement, type Requirements } from './requires.js';
+import { parseGlobRules, type GlobRule, type Rule } from './rules.js';
 
-/** One `KEY => ENVIRONMENT` line of `schedules`, `branches` or `tags`. */
-export interface Rule {
-  /** The left side as written (a cron or a glob). */
-  pattern: string;
-  environment: string;
-  line: number;
-}
+export type { GlobRule, Rule } from './rules.js';
 
 export interface ScheduleRule extends Rule {
   /** The cron in the form it is compared in (see normaliseCron). */
   cron: string;
 }
 
-export interface GlobRule extends Rule {
-  regexp: RegExp;
-}
-
 export type EnvironmentValues = Record<string, Record<string, unknown>>;
+export type DriftCheck = 'auto' | 'require' | 'off';
 
 export interface Inputs {
   environment: string;
@@ -30,15 +25,25 @@ export interface Inputs {
   allowed: string[];
   default: string;
   values: EnvironmentValues;
-  commands: string[];
+  /** Each slash command with its allowed argument lists (undefined: any safe arguments). Empty: no routing. */
+  commands: CommandGrammar;
   commandPrefix: string;
-  driftCheck: boolean;
+  refuseUnknown: 'notice' | 'fail';
+  allowedPermission: PermissionLevel | 'none';
+  forks: 'refuse' | 'allow';
+  refusalReaction: '-1' | 'none';
+  requires: Requirements;
+  driftCheck: DriftCheck;
+  /** The event to resolve as (`workflow_call` in a reusable workflow); '' = GITHUB_EVENT_NAME. */
+  event: string;
+  /** The run's inputs (`${{ toJSON(inputs) }}`), for `requires`; undefined = the payload's. */
+  runInputs?: Record<string, unknown>;
+  token: string;
 }
 
 /** Letters, digits, space, '.', '_' and '-': nothing a shell or an expression would interpret. */
 export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
 export const ENVIRONMENT_FORM = "a name of letters, digits, '.', '_', '-' or spaces";
-const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function getInputs(get?: InputGetter): Inputs {
   const reader = new InputReader(get);
@@ -87,32 +92,18 @@ export function getInputs(get?: InputGetter): Inputs {
     schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
   }
 
-  const globRules = (input: 'branches' | 'tags', entries: LineMapEntry[], prefix: string): GlobRule[] => {
-    const rules: GlobRule[] = [];
-    for (const entry of entries) {
-      ruleTarget(input, entry);
-      const pattern = entry.key.startsWith(prefix) ? entry.key.slice(prefix.length) : entry.key;
-      if (/\s/.test(pattern) || pattern === '') {
-        reader.fail(
-          input,
-          `line ${entry.line} glob '${entry.key}' is not a ref glob: expected a name without spaces, with '*' and '**' wildcards.`,
-        );
-        continue;
-      }
-      const twin = rules.find((r) => r.pattern === pattern);
-      if (twin) {
-        reader.fail(input, `line ${entry.line} maps glob '${pattern}' again (first on line ${twin.line}): expected each glob once.`);
-        continue;
-      }
-      rules.push({ pattern, environment: entry.value, line: entry.line, regexp: globToRegExp(pattern) });
-    }
-    return rules;
-  };
-  const branches = globRules('branches', reader.lineMap('branches', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/heads/');
-  const tags = globRules('tags', reader.lineMap('tags', '=>', { form: 'GLOB => ENVIRONMENT' }), 'refs/tags/');
+  const globRules = (input: 'branches' | 'tags', prefix: string): GlobRule[] =>
+    parseGlobRules(
+      reader.raw(input),
+      prefix,
+      (problem) => reader.fail(input, problem),
+      (environment, where) => checkName(input, environment, where),
+    );
+  const branches = globRules('branches', 'refs/heads/');
+  const tags = globRules('tags', 'refs/tags/');
 
   const values: EnvironmentValues = {};
-  for (const [name, value] of Object.entries(reader.yamlMapping('values'))) {
+  for (const [name, value] of Object.entries(yamlInput(reader, 'values'))) {
     if (allowed.length > 0 && !allowed.includes(name)) {
       reader.fail(
         'values',
@@ -133,17 +124,129 @@ export function getInputs(get?: InputGetter): Inputs {
   const commandPrefix = reader.string('command-prefix', { default: '/' });
   if (/\s/.test(commandPrefix))
     reader.fail('command-prefix', `'${commandPrefix}' contains whitespace: expected a short prefix such as '/'.`);
-  const commands: string[] = [];
-  for (const item of reader.list('commands')) {
-    const name = item.startsWith(commandPrefix) ? item.slice(commandPrefix.length) : item;
-    if (!COMMAND_NAME.test(name)) {
-      reader.fail('commands', `'${item}' is not a command name: expected words of letters, digits, '-' or '_', such as 'plan, apply'.`);
-    } else if (!commands.includes(name.toLowerCase())) {
-      commands.push(name.toLowerCase());
-    }
+  const commands = parseCommands(reader, commandPrefix);
+  const refuseUnknown = reader.enumeration('refuse-unknown', ['notice', 'fail'] as const, { default: 'notice' });
+  const allowedPermission = reader.enumeration('allowed-permission', [...PERMISSION_LEVELS, 'none'] as const, { default: 'write' });
+  const forks = reader.enumeration('forks', ['refuse', 'allow'] as const, { default: 'refuse' });
+  const refusalReaction = reader.enumeration('refusal-reaction', ['-1', 'none'] as const, { default: '-1' });
+
+  const requires: Requirements = {};
+  for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
+    checkName('requires', name, 'has an entry for ');
+    requires[name] = parseRequirement(name, entry, (problem) => reader.fail('requires', problem));
   }
 
-  const driftCheck = reader.boolean('drift-check', { default: true });
+  const driftCheck = reader.enumeration('drift-check', ['auto', 'require', 'off'] as const, {
+    default: 'auto',
+    aliases: { true: 'auto', True: 'auto', TRUE: 'auto', false: 'off', False: 'off', FALSE: 'off' },
+  });
+  const event = reader.string('event', { pattern: /^[a-z_]{1,64}$/, form: "a GitHub event name such as 'workflow_call'" });
+  let runInputs: Record<string, unknown> | undefined;
+  if (reader.raw('inputs') !== '') {
+    const parsed = yamlInput(reader, 'inputs');
+    runInputs = parsed;
+  }
+  const token = reader.secret('token');
   reader.done();
-  return { environment, schedules, branches, tags, pullRequest, allowed, default: fallback, values, commands, commandPrefix, driftCheck };
+  return {
+    environment,
+    schedules,
+    branches,
+    tags,
+    pullRequest,
+    allowed,
+    default: fallback,
+    values,
+    commands,
+    commandPrefix,
+    refuseUnknown,
+    allowedPermission,
+    forks,
+    refusalReaction,
+    requires,
+    driftCheck,
+    event,
+    runInputs,
+    token,
+  };
+}
+
+/** A YAML (or JSON) mapping with merge keys (`<<: *base`) and anchors resolved. Empty gives `{}`. */
+function yamlInput(reader: InputReader, name: string): Record<string, unknown> {
+  const value = reader.raw(name);
+  if (value === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(value, { merge: true, maxAliasCount: 1000 });
+  } catch (error) {
+    reader.fail(name, `is not valid YAML (${(error as Error).message.split('\n')[0]}): expected a mapping such as '{key: value}'.`);
+    return {};
+  }
+  if (!isPlainObject(parsed)) {
+    reader.fail(name, `is not a mapping: expected a YAML mapping such as '{key: value}'.`);
+    return {};
+  }
+  return parsed;
+}
+
+const COMMANDS_FORM =
+  "a list ('plan, apply') or a YAML mapping of each command to its argument lists ('{plan: [[], [platform]], apply: [[]]}')";
+
+/** `plan, apply` (any safe arguments) or `{plan: [[], [platform]], apply: [[]]}` (exactly these forms). */
+function parseCommands(reader: InputReader, prefix: string): CommandGrammar {
+  const grammar: CommandGrammar = new Map();
+  const raw = reader.raw('commands');
+  if (raw === '') return grammar;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(raw, { merge: true });
+  } catch {
+    parsed = undefined;
+  }
+  const addName = (item: string): string | undefined => {
+    const name = item.startsWith(prefix) ? item.slice(prefix.length) : item;
+    if (!COMMAND_NAME.test(name)) {
+      reader.fail('commands', `'${item}' is not a command name: expected words of letters, digits, '-' or '_': ${COMMANDS_FORM}.`);
+      return undefined;
+    }
+    return name.toLowerCase();
+  };
+  if (!isPlainObject(parsed)) {
+    const items = Array.isArray(parsed) ? parsed.map(String) : reader.list('commands');
+    for (const item of items) {
+      const name = addName(item.trim());
+      if (name && !grammar.has(name)) grammar.set(name, undefined);
+    }
+    return grammar;
+  }
+  for (const [key, forms] of Object.entries(parsed)) {
+    const name = addName(key);
+    if (!name) continue;
+    if (forms === null || forms === undefined) {
+      grammar.set(name, [[]]);
+      continue;
+    }
+    if (!Array.isArray(forms) || forms.length === 0) {
+      reader.fail(
+        'commands',
+        `'${key}' has ${JSON.stringify(forms)}: expected a list of argument lists, e.g. '${key}: [[], [platform]]' ([[]] = no arguments).`,
+      );
+      continue;
+    }
+    const lists: string[][] = [];
+    for (const form of forms) {
+      const words = typeof form === 'string' ? form.split(/\s+/).filter(Boolean) : form;
+      const bad = Array.isArray(words) ? words.find((w) => typeof w !== 'string' || !SAFE_ARG.test(w)) : form;
+      if (!Array.isArray(words) || bad !== undefined) {
+        reader.fail(
+          'commands',
+          `'${key}' allows ${JSON.stringify(form)}, which is not a list of arguments: arguments are ${SAFE_ARG_FORM}.`,
+        );
+        continue;
+      }
+      lists.push(words as string[]);
+    }
+    grammar.set(name, lists);
+  }
+  return grammar;
 }

@@ -1,9 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { errorMessage, readEvent, readRunContext, runStep, type RunContext, UserErrors, writeSummary } from '@pipeline-actions/kit';
-import { scheduleDrift, workflowCrons, workflowFilePath } from './drift.js';
+import {
+  errorMessage,
+  readEvent,
+  readRunContext,
+  runStep,
+  type RunContext,
+  UserError,
+  UserErrors,
+  writeSummary,
+} from '@pipeline-actions/kit';
+import { driftReport, workflowFileName, workflowFilePath, workflowTriggers, type WorkflowTriggers } from './drift.js';
+import { createGitHubReader } from './github-api.js';
+import { guardResolution } from './guard.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { resolveEnvironment, type Resolution } from './resolve.js';
+import { effectiveEventName, resolveEnvironment, type Resolution } from './resolve.js';
 
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 export async function run(): Promise<void> {
@@ -13,48 +24,65 @@ export async function run(): Promise<void> {
 export async function main(): Promise<void> {
   const inputs = getInputs();
   const context = readRunContext();
-  checkScheduleDrift(inputs, context);
-  const resolution = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload: readEvent() }, inputs);
+  checkDrift(inputs, context);
+  const payload = readEvent();
+  const resolved = resolveEnvironment({ eventName: context.eventName, ref: context.ref, sha: context.sha, payload }, inputs);
+  const { resolution, notice } = await guardResolution(resolved, inputs, {
+    eventName: effectiveEventName(context.eventName, inputs),
+    ref: context.ref || (typeof payload.ref === 'string' ? payload.ref : ''),
+    repository: context.repository,
+    payload,
+    workflowFile: workflowFileName(context.workflowRef),
+    github: async () => {
+      if (!inputs.token) {
+        throw new UserError(
+          "Input 'token' is empty: the permission check and the pull request lookup read the GitHub API; pass 'token: ${{ github.token }}' (permissions: metadata: read, pull-requests: read).",
+        );
+      }
+      return createGitHubReader(inputs.token, context.repository);
+    },
+    warn: (message) => core.warning(message),
+  });
   for (const note of resolution.notes) core.debug(note);
+  if (notice) core.notice(notice);
   setOutputs(resolution);
   await writeSummary(renderSummary(resolution));
 }
 
-/** Fails when the workflow schedules a cron that `schedules` does not map: that run would fail later, at night. */
-function checkScheduleDrift(inputs: Inputs, context: RunContext): void {
-  if (!inputs.driftCheck) {
-    core.debug("Skipped the schedule drift check: 'drift-check' is false.");
+/**
+ * Compares the workflow file with the mapping: a cron, push branch or tag it does not map, or a dispatch
+ * option outside `allowed`, fails now instead of on the night or push that would use it.
+ */
+function checkDrift(inputs: Inputs, context: RunContext): void {
+  if (inputs.driftCheck === 'off') {
+    core.debug("Skipped the drift check: 'drift-check' is off.");
     return;
   }
   const path = workflowFilePath(context.workflowRef, context.workspace);
   if (!path || !existsSync(path)) {
-    core.debug(
-      `Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace.`,
-    );
+    const why = `the workflow file named by GITHUB_WORKFLOW_REF '${context.workflowRef}' is not in the workspace`;
+    if (inputs.driftCheck === 'require') {
+      throw new UserError(
+        `Input 'drift-check': is 'require', but ${why}: check it out first (actions/checkout with 'sparse-checkout: .github/workflows'), or set 'drift-check: auto'.`,
+      );
+    }
+    core.debug(`Skipped the drift check: ${why}.`);
     return;
   }
   const file = path.slice(context.workspace.length).replace(/^[\\/]+/, '');
-  let crons: string[];
+  let triggers: WorkflowTriggers;
   try {
-    crons = workflowCrons(readFileSync(path, 'utf8'));
+    triggers = workflowTriggers(readFileSync(path, 'utf8'));
   } catch (error) {
-    core.warning(`Skipped the schedule drift check: ${file} could not be parsed (${errorMessage(error).split('\n')[0]}).`);
+    const message = `${file} could not be parsed (${errorMessage(error).split('\n')[0]})`;
+    if (inputs.driftCheck === 'require') throw new UserError(`Input 'drift-check': is 'require', but ${message}.`);
+    core.warning(`Skipped the drift check: ${message}.`);
     return;
   }
-  const drift = scheduleDrift(crons, inputs.schedules);
-  const mapped = inputs.schedules.map((s) => `'${s.pattern}'`).join(', ') || 'none';
-  for (const rule of drift.stale) {
-    core.warning(`Input 'schedules': line ${rule.line} maps cron '${rule.pattern}', which ${file} no longer schedules.`);
-  }
-  if (drift.unmapped.length > 0) {
-    throw new UserErrors(
-      drift.unmapped.map(
-        (cron) =>
-          `Input 'schedules': ${file} schedules cron '${cron}', which 'schedules' does not map (mapped crons: ${mapped}): add a line '${cron} => ENVIRONMENT'.`,
-      ),
-    );
-  }
-  core.debug(`Schedule drift check: all ${crons.length} cron(s) of ${file} are mapped.`);
+  const report = driftReport(triggers, inputs, file);
+  for (const warning of report.warnings) core.warning(warning);
+  if (report.errors.length > 0) throw new UserErrors(report.errors);
+  core.debug(`Drift check: all ${triggers.crons.length} cron(s) and the push and dispatch triggers of ${file} are mapped.`);
 }
 
 function setOutputs(r: Resolution): void {
@@ -71,6 +99,13 @@ function setOutputs(r: Resolution): void {
     command: r.command,
     'command-args': r.commandArgs,
     'should-run': String(r.shouldRun),
+    'actor-permission': r.actorPermission,
+    'head-sha': r.headSha,
+    'head-ref': r.headRef,
+    'head-repo': r.headRepo,
+    'is-fork': r.isFork,
+    'pr-state': r.prState,
+    'base-ref': r.baseRef,
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }

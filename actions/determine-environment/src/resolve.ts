@@ -2,6 +2,7 @@ import { UserError, isPlainObject, shortSha } from '@pipeline-actions/kit';
 import { routeComment } from './command.js';
 import { normaliseCron } from './cron.js';
 import { ENVIRONMENT_FORM, ENVIRONMENT_NAME, type GlobRule, type Inputs } from './inputs.js';
+import { matchingRule } from './rules.js';
 
 export type Trigger = 'schedule' | 'manual' | 'push' | 'tag' | 'pull-request' | 'comment' | 'other';
 
@@ -26,7 +27,21 @@ export interface Resolution {
   prNumber: string;
   command: string;
   commandArgs: string;
+  /** The comment's first line starts with the command prefix (a refusal gets a notice and a reaction). */
+  commandAttempted: boolean;
   shouldRun: boolean;
+  /** The pull request's head and base (pull request events and comments; '' otherwise). */
+  headSha: string;
+  headRef: string;
+  headRepo: string;
+  isFork: string;
+  prState: string;
+  baseRef: string;
+  /** The actor's effective repository permission, '' when not checked. */
+  actorPermission: string;
+  /** Who caused the event (the commenter for comments), and the comment's id. */
+  actor: string;
+  commentId: number;
   /** Detail for the debug log. */
   notes: string[];
 }
@@ -54,7 +69,8 @@ type Choice = { environment: string; reason: string } | { failure: string };
  * trigger, then `schedules`, `tags`, `branches`, `pull-request`, then `default`.
  * Throws a UserError when no rule applies and the run would go ahead.
  */
-export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution {
+export function resolveEnvironment(runEvent: RunEvent, inputs: Inputs): Resolution {
+  const event = { ...runEvent, eventName: effectiveEventName(runEvent.eventName, inputs) };
   const payload = event.payload;
   const ref = event.ref || str(payload.ref);
   const trigger = classifyTrigger(event.eventName, ref);
@@ -66,13 +82,19 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
     num(pullRequest.number) ||
     (onPullRequest ? num(issue.number) : '') ||
     (trigger === 'pull-request' ? (/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? '') : '');
-  const sha = event.sha || str(payload.after) || str(obj(pullRequest.head).sha);
+  const head = obj(pullRequest.head);
+  const headRepo = str(obj(head.repo).full_name);
+  const baseRepo = str(obj(obj(pullRequest.base).repo).full_name) || str(obj(payload.repository).full_name);
+  // On pull request events the run's GITHUB_SHA is a merge commit; the head is what the author pushed.
+  const sha = (trigger === 'pull-request' && str(head.sha)) || event.sha || str(payload.after);
+  const comment = obj(payload.comment);
 
   const {
     command,
     args: commandArgs,
     refusal,
-  } = trigger === 'comment' && inputs.commands.length > 0
+    attempted: commandAttempted,
+  } = trigger === 'comment' && inputs.commands.size > 0
     ? routeComment(
         {
           action: str(payload.action) || 'created',
@@ -83,7 +105,7 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
         inputs.commandPrefix,
         inputs.commands,
       )
-    : { command: '', args: '', refusal: '' };
+    : { command: '', args: '', refusal: '', attempted: false };
   const shouldRun = refusal === '';
 
   const choice = chooseEnvironment(trigger, event, ref, inputs, { prNumber, onPullRequest });
@@ -117,21 +139,40 @@ export function resolveEnvironment(event: RunEvent, inputs: Inputs): Resolution 
     isScheduled: trigger === 'schedule',
     reason,
     values: (environment && inputs.values[environment]) || {},
-    refName: trigger === 'pull-request' ? str(obj(pullRequest.head).ref) || refName(ref) : refName(ref),
+    refName: trigger === 'pull-request' ? str(head.ref) || refName(ref) : refName(ref),
     sha,
     shortSha: shortSha(sha),
     prNumber,
     command,
     commandArgs,
+    commandAttempted,
     shouldRun,
+    headSha: trigger === 'pull-request' ? str(head.sha) : '',
+    headRef: trigger === 'pull-request' ? str(head.ref) : '',
+    headRepo: trigger === 'pull-request' ? headRepo : '',
+    isFork: trigger === 'pull-request' && head.sha !== undefined ? String(headRepo.toLowerCase() !== baseRepo.toLowerCase()) : '',
+    prState: trigger === 'pull-request' ? str(pullRequest.state) : '',
+    baseRef: trigger === 'pull-request' ? str(obj(pullRequest.base).ref) : '',
+    actorPermission: '',
+    actor: str(obj(comment.user).login) || str(obj(payload.sender).login),
+    commentId: typeof comment.id === 'number' ? comment.id : 0,
     notes,
   };
+}
+
+/**
+ * In a reusable workflow GITHUB_EVENT_NAME is the caller's event: `event: workflow_call` makes the
+ * `environment` input decide when the caller passed one, and the caller's event rules apply when it did not.
+ */
+export function effectiveEventName(eventName: string, inputs: Pick<Inputs, 'event' | 'environment'>): string {
+  if (inputs.event === 'workflow_call') return inputs.environment ? 'workflow_call' : eventName;
+  return inputs.event || eventName;
 }
 
 /** Only `commands` is set: the action routes comments and is not asked for an environment. */
 function routesCommandsOnly(inputs: Inputs): boolean {
   return (
-    inputs.commands.length > 0 &&
+    inputs.commands.size > 0 &&
     !inputs.pullRequest &&
     !inputs.default &&
     inputs.schedules.length === 0 &&
@@ -233,13 +274,13 @@ function matchRef(
   rules: GlobRule[],
   orDefault: (what: string, failure: string) => Choice,
 ): Choice {
-  const rule = rules.find((r) => r.regexp.test(name));
+  const rule = matchingRule(rules, name);
   if (rule)
     return {
       environment: rule.environment,
       reason: `${what} '${name}' matches '${input}' line ${rule.line} '${rule.pattern} => ${rule.environment}'.`,
     };
-  const mapped = rules.map((r) => r.pattern).join(', ') || 'none';
+  const mapped = rules.map((r) => (r.negated ? `!${r.pattern}` : r.pattern)).join(', ') || 'none';
   return orDefault(
     `${what} '${name}' matches no glob in '${input}' (mapped: ${mapped})`,
     `${what} '${name}' matches no glob in '${input}' (mapped: ${mapped}) and 'default' is empty: add a 'GLOB => ENVIRONMENT' line to '${input}' or set 'default'.`,

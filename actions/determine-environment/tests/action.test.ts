@@ -1,12 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startFakeGitHub, type FakeGitHubApi } from '../../../packages/testing/src/github/index.js';
 import { runAction } from '../../../packages/testing/src/index.js';
 import { IMAGE_BUILD, REDCAP, RUN_SHA, actionDir, payload, runnerEnv, type FixtureName } from './fixtures.js';
 
 const runnerDirs: string[] = [];
-afterAll(() => {
+let github: FakeGitHubApi;
+const PR_HEAD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+beforeAll(async () => {
+  github = await startFakeGitHub();
+  github.collaborators.set('octocat', 'write');
+  github.issues.addPull({ number: 42, headSha: PR_HEAD, headRef: 'feature/qa-dashboard' });
+});
+afterAll(async () => {
+  await github.stop();
   for (const dir of runnerDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -18,10 +27,10 @@ async function runOn(
 ) {
   const runner = runnerEnv(name, options.ref);
   const result = await runAction(actionDir, {
-    inputs,
+    inputs: { token: 'ghs_writetoken', ...inputs },
     eventName: runner.eventName,
     event: { ...payload(name), ...options.patch },
-    env: { ...runner.env, ...options.env },
+    env: { ...runner.env, GITHUB_API_URL: github.url, ...options.env },
     runnerDir: options.runnerDir,
   });
   runnerDirs.push(result.runnerDir);
@@ -65,7 +74,15 @@ describe('the bundled action', () => {
       command: '',
       'command-args': '',
       'should-run': 'true',
+      'actor-permission': '',
+      'head-sha': '',
+      'head-ref': '',
+      'head-repo': '',
+      'is-fork': '',
+      'pr-state': '',
+      'base-ref': '',
     });
+    expect(github.server.requests).toEqual([]);
     expect(result.summary.trim().split('\n')).toEqual([
       '- **Environment:** `production`',
       '- **Trigger:** schedule',
@@ -142,6 +159,10 @@ describe('the bundled action', () => {
       'should-run': 'true',
       'pr-number': '42',
       environment: 'preview',
+      'actor-permission': 'write',
+      sha: PR_HEAD,
+      'head-sha': PR_HEAD,
+      'ref-name': 'feature/qa-dashboard',
     });
     expect(result.summary).toContain('- **Trigger:** comment · command `bootstrap apply`');
   });
@@ -156,7 +177,7 @@ describe('the bundled action', () => {
     expect(result.errors).toEqual([]);
     expect(result.outputs).toMatchObject({ 'should-run': 'false', command: '' });
     expect(result.outputs.reason).toBe(
-      "Comment on pull request #42 runs no command: '/destroy' is not one of the commands: /plan, /apply.",
+      "Comment on pull request #42 runs no command: '/destroy' is not an allowed command (allowed: /plan [args], /apply [args]).",
     );
     expect(result.summary).toContain('should-run: false');
   });
@@ -173,7 +194,9 @@ describe('the schedule drift check', () => {
     const runnerDir = workspaceWithWorkflow('redcap.yml', REDCAP_WORKFLOW);
     const result = await runOn('schedule', REDCAP, { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('::debug::Schedule drift check: all 2 cron(s) of .github/workflows/redcap.yml are mapped.');
+    expect(result.stdout).toContain(
+      '::debug::Drift check: all 2 cron(s) and the push and dispatch triggers of .github/workflows/redcap.yml are mapped.',
+    );
   });
 
   it('fails a push run when the workflow schedules a cron the mapping lacks', async () => {
@@ -199,7 +222,7 @@ describe('the schedule drift check', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(result.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContain(
-      "Skipped the schedule drift check: the workflow file named by GITHUB_WORKFLOW_REF 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' is not in the workspace.",
+      "Skipped the drift check: the workflow file named by GITHUB_WORKFLOW_REF 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' is not in the workspace.",
     );
   });
 

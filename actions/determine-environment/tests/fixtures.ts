@@ -7,6 +7,7 @@ import type { RunEvent } from '../src/resolve.js';
 export const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const RUN_SHA = '84fb588e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b5a';
 export const MERGE_SHA = 'c0ffee00c1d2b3a4f5e6d7c8b9a0f1e2d3c4b5a6';
+export const HEAD_SHA = '9f2c1e4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b';
 
 export type FixtureName =
   | 'schedule'

@@ -25,7 +25,7 @@ describe('input checks', () => {
 
   it('names the input and the form for a mapping line without =>', () => {
     expect(problems({ branches: 'main -> dev' })).toEqual([
-      "Input 'branches': line 1 'main -> dev' has no '=>': expected one 'GLOB => ENVIRONMENT' a line.",
+      "Input 'branches': line 1 'main -> dev' has no '=>': expected one 'GLOB => ENVIRONMENT' or '!GLOB' a line.",
     ]);
   });
 
@@ -110,12 +110,12 @@ describe('input checks', () => {
   });
 
   it('normalises commands and drops a written prefix', () => {
-    expect(inputsFrom({ commands: '/plan, Apply\nbootstrap' }).commands).toEqual(['plan', 'apply', 'bootstrap']);
+    expect([...inputsFrom({ commands: '/plan, Apply\nbootstrap' }).commands.keys()]).toEqual(['plan', 'apply', 'bootstrap']);
   });
 
   it('rejects a command that is not a word', () => {
     expect(problems({ commands: 'plan, rm -rf' })).toEqual([
-      "Input 'commands': 'rm -rf' is not a command name: expected words of letters, digits, '-' or '_', such as 'plan, apply'.",
+      "Input 'commands': 'rm -rf' is not a command name: expected words of letters, digits, '-' or '_': a list ('plan, apply') or a YAML mapping of each command to its argument lists ('{plan: [[], [platform]], apply: [[]]}').",
     ]);
   });
 

