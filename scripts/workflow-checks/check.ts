@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadContracts, OUR_ACTIONS, type ContractMap } from './action-contracts.js';
 import { runActionlint } from './actionlint.js';
 import { checkContracts } from './contract-check.js';
-import { lintNotifyAlways, lintWorkflow } from './lint.js';
+import { lintNotifyAlways, lintUserWorkflow, lintWorkflow } from './lint.js';
 import { parseWorkflow, type Finding } from './model.js';
 import { extractYamlBlocks, toExample } from './readme-examples.js';
 import { checkSchema } from './schema.js';
@@ -12,6 +12,8 @@ import { checkSchema } from './schema.js';
 export interface CheckOptions {
   /** Reference-workflow rules on top of the general ones (notify-slack always runs). */
   reference?: boolean;
+  /** A user's repository: the safety rules only, not this repository's style rules. */
+  user?: boolean;
 }
 
 /** All findings for one workflow: YAML, GitHub's schema, actionlint, our contracts and the lint rules. */
@@ -24,7 +26,7 @@ export async function checkWorkflowText(
   const parsed = parseWorkflow(text, file);
   if (!parsed.workflow) return parsed.findings;
   const findings = [...(await checkSchema(text, file)), ...(await runActionlint(text, file))];
-  findings.push(...checkContracts(parsed.workflow, contracts), ...lintWorkflow(parsed.workflow));
+  findings.push(...checkContracts(parsed.workflow, contracts), ...(options.user ? lintUserWorkflow : lintWorkflow)(parsed.workflow));
   if (options.reference) findings.push(...lintNotifyAlways(parsed.workflow));
   return findings;
 }
@@ -70,8 +72,23 @@ export const REFERENCE_WORKFLOWS = [
 ] as const;
 
 export interface Target {
-  kind: 'workflow' | 'reference' | 'readme';
+  kind: 'workflow' | 'reference' | 'readme' | 'user';
   file: string;
+}
+
+/** This repository (it holds our actions' metadata), as opposed to a user's repository that uses them. */
+export function isActionsRepository(root: string): boolean {
+  return existsSync(path.join(root, 'actions', 'determine-environment', 'action.yml'));
+}
+
+/** A user's repository: each workflow under .github/workflows/, checked with the rules that apply to it. */
+export function listUserTargets(root: string): Target[] {
+  const dir = path.join(root, '.github', 'workflows');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort()
+    .map((entry) => ({ kind: 'user' as const, file: path.join(dir, entry) }));
 }
 
 /** What the repository asks to be checked: the reference workflows, .github/workflows/*, and the action READMEs that exist. */
@@ -90,6 +107,9 @@ export function listTargets(root: string): Target[] {
     const readme = path.join(root, 'actions', action, 'README.md');
     if (existsSync(readme)) targets.push({ kind: 'readme', file: readme });
   }
+  for (const readme of ['README.md', path.join('workflows', 'README.md')]) {
+    if (existsSync(path.join(root, readme))) targets.push({ kind: 'readme', file: path.join(root, readme) });
+  }
   return targets;
 }
 
@@ -99,7 +119,7 @@ export async function checkTarget(root: string, target: Target, contracts: Contr
   if (!existsSync(target.file)) return [{ file, rule: 'missing', message: `${file} does not exist` }];
   const text = readFileSync(target.file, 'utf8');
   if (target.kind === 'readme') return (await checkReadmeText(text, file, contracts)).findings;
-  return checkWorkflowText(text, file, contracts, { reference: target.kind === 'reference' });
+  return checkWorkflowText(text, file, contracts, { reference: target.kind === 'reference', user: target.kind === 'user' });
 }
 
 export function formatFinding(finding: Finding): string {

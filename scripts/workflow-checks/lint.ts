@@ -1,4 +1,5 @@
 // Workflow hygiene rules that actionlint does not enforce.
+import { auditWorkflow } from './audit.js';
 import { collectStrings, expressionsOf } from './expressions.js';
 import { parseUses, type Finding, type JobModel, type StepModel, type WorkflowModel } from './model.js';
 
@@ -132,7 +133,17 @@ export function lintWorkflow(workflow: WorkflowModel): Finding[] {
     ...lintJobLimits(workflow),
     ...lintTunnelConsumer(workflow),
     ...lintSecretPlacement(workflow),
+    ...auditWorkflow(workflow),
   ];
+}
+
+/**
+ * The rules that apply to a user's repository: safety (script injection, secret placement, the audit rules, the
+ * tunnel) but not this repository's style (pins with comments, permissions and timeouts on every job), which
+ * `copy-workflow --check` reports separately.
+ */
+export function lintUserWorkflow(workflow: WorkflowModel): Finding[] {
+  return [...lintRunExpressions(workflow), ...lintTunnelConsumer(workflow), ...lintSecretPlacement(workflow), ...auditWorkflow(workflow)];
 }
 
 /** Reference-workflow rule: notify-slack runs whatever happened before it (`always()` on the step or its job). */

@@ -19,7 +19,7 @@ describe('reference workflows pass every check (schema, actionlint, contracts, l
     expect(report(findings)).toBe('');
   });
 
-  test('the six workflows together use all six actions', () => {
+  test('the reference workflows together use every one of our actions', () => {
     const used = new Set<string>();
     for (const name of REFERENCE_WORKFLOWS) {
       const parsed = parseWorkflow(readFileSync(path.join(root, 'workflows', `${name}.yml`), 'utf8'), name);
@@ -36,12 +36,22 @@ describe('reference workflows pass every check (schema, actionlint, contracts, l
     expect([...used].sort()).toEqual([...OUR_ACTIONS].sort());
   });
 
-  test('fragment ingestion: one run per batch id, and the approval gate only for live production loads', () => {
+  test('fragment ingestion: one run per batch and environment; claim before the loader, mark-loaded after the verification', () => {
     const text = readFileSync(path.join(root, 'workflows', 'fragment-ingestion.yml'), 'utf8');
     const workflow = parseWorkflow(text, 'fragment-ingestion.yml').workflow!;
-    expect(String((workflow.raw.concurrency as Record<string, unknown>).group)).toContain('inputs.batch_id');
-    const approve = workflow.jobs.find((job) => job.raw.environment === 'production-approval');
-    expect(approve?.if).toMatch(/inputs\.environment == 'production' && !inputs\.dry_run/);
+    const group = String((workflow.raw.concurrency as Record<string, unknown>).group);
+    expect(group).toContain('inputs.batch_id');
+    expect(group).toContain('inputs.environment');
+    const load = workflow.jobs.find((job) => job.id === 'load')!;
+    const index = (predicate: (step: (typeof load.steps)[number]) => boolean) => load.steps.findIndex(predicate);
+    const claim = index((step) => step.with.mode === 'claim');
+    const loader = index((step) => step.run?.includes('load_fragments.py') ?? false);
+    const verify = index((step) => step.run?.includes('verify.sql') ?? false);
+    const mark = index((step) => step.with.mode === 'mark-loaded');
+    const release = index((step) => step.with.mode === 'release');
+    expect([claim, loader, verify, mark].every((i, k, all) => i >= 0 && (k === 0 || i > all[k - 1]))).toBe(true);
+    expect(load.steps[release].if).toMatch(/failure\(\)/);
+    expect(String(load.raw.environment)).toContain('inputs.environment');
   });
 });
 
