@@ -33792,68 +33792,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 96041:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ gcNudge),
-  A: () => (/* binding */ gcTap)
-});
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/memory.ts
-
-
-
-let gc = null;
-function collector() {
-    if (gc === null) {
-        try {
-            (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-            gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-        }
-        catch {
-            gc = undefined;
-        }
-    }
-    return gc;
-}
-/**
- * Streaming a gigabyte churns through short-lived buffers that V8 counts as external memory and
- * collects only after tens of megabytes pile up; a full collection every `everyBytes` keeps the
- * peak resident size near the working set (a few ms each on this small heap).
- */
-function gcNudge(everyBytes = 48 * 1024 * 1024) {
-    let since = 0;
-    return (bytes) => {
-        since += bytes;
-        if (since >= everyBytes) {
-            since = 0;
-            collector()?.();
-        }
-    };
-}
-/** A pass-through that nudges the collector as bytes flow. */
-function gcTap() {
-    const nudge = gcNudge();
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, done) {
-            nudge(chunk.length);
-            done(null, chunk);
-        },
-    });
-}
-
-
-/***/ }),
-
 /***/ 51863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -51771,11 +51709,31 @@ var external_node_os_ = __nccwpck_require__(48161);
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/naming.ts
+/** `{stage}-{service}-{version}` or, for one-service repositories and history, `{stage}-{version}`. */
+function tagName(naming, stage, version) {
+    return naming.format === 'service' ? `${stage}-${naming.service}-${version}` : `${stage}-${version}`;
+}
+/** The prefix every tag of a stage carries, for listing. */
+function tagPrefix(naming, stage) {
+    return naming.format === 'service' ? `${stage}-${naming.service}-` : `${stage}-`;
+}
+const ARCHIVE_EXTENSIONS = { gzip: '.tar.gz', zstd: '.tar.zst', none: '.tar' };
+function artifactName(service, version, compression = 'gzip') {
+    return `service-${service}-${version}${ARCHIVE_EXTENSIONS[compression]}`;
+}
+/** The GitHub deployment task that scopes deployments to one service within an environment. */
+function deploymentTask(service) {
+    return `deploy:${service}`;
+}
+
 ;// CONCATENATED MODULE: ./src/record.ts
+/** Marks a record written by this action (version 2: service-scoped, with sizes and the promotion). */
+const RECORD_SCHEMA = 'promote-artifact/2';
 function formatRecord(record) {
     return `${JSON.stringify(record, null, 2)}\n`;
 }
-/** Reads the record out of a tag message; the JSON may follow a free-text first paragraph. */
+/** Reads the record out of a tag message; the JSON may follow a free-text first paragraph (records before v2). */
 function parseRecord(message) {
     const start = message.indexOf('{');
     const end = message.lastIndexOf('}');
@@ -51785,11 +51743,24 @@ function parseRecord(message) {
         const parsed = JSON.parse(message.slice(start, end + 1));
         if (typeof parsed.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.sha256) || typeof parsed.artifact_name !== 'string')
             return undefined;
+        if (typeof parsed.size !== 'number' || typeof parsed.version !== 'string')
+            return undefined;
         return parsed;
     }
     catch {
         return undefined;
     }
+}
+/**
+ * The stage tag message written before v2: `{tag}: {service} {version} promoted to {stage}` then
+ * `Sha256: <hex>` lines. Read only so history made by the earlier action still passes its gate.
+ */
+function parseLegacyPromotion(message) {
+    const head = /^[^\s:]+: (\S+) (\S+) promoted to (\S+)$/m.exec(message.split('\n')[0] ?? '');
+    const sha = /^Sha256: ([0-9a-f]{64})$/m.exec(message);
+    if (!head || !sha)
+        return undefined;
+    return { service: head[1], version: head[2], stage: head[3], sha256: sha[1] };
 }
 function parseS3Uri(uri) {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
@@ -51821,13 +51792,14 @@ async function getTag(octokit, repo, tag) {
             return undefined;
         throw apiError(error, `Reading tag ${tag}`, 'contents: read');
     }
-    const info = { tag, refSha: ref.object.sha, commit: ref.object.sha, message: '' };
+    const info = { tag, refSha: ref.object.sha, commit: ref.object.sha, message: '', annotated: ref.object.type === 'tag' };
     let object = ref.object;
     for (let depth = 0; object.type === 'tag' && depth < 5; depth++) {
         const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: object.sha });
         if (depth === 0) {
             info.message = data.message;
             info.date = data.tagger?.date;
+            info.tagger = data.tagger?.name;
         }
         object = data.object;
     }
@@ -51863,24 +51835,24 @@ async function createAnnotatedTag(octokit, repo, tag, message, commit) {
         }
         throw apiError(error, `Creating the tag ${tag}`, 'contents: write');
     }
-    return { created: true, info: { tag, refSha: tagSha, commit, message, date } };
+    return { created: true, info: { tag, refSha: tagSha, commit, message, date, annotated: true } };
 }
 function sameCommitOrConflict(existing, commit) {
     if (existing.commit === commit)
         return { created: false, info: existing };
     throw new src/* UserError */.yo(`Tag ${existing.tag} already exists on commit ${existing.commit.slice(0, 7)}, not on ${commit.slice(0, 7)}: a version's tags must all point at the commit it was built from. Nothing was tagged; check which build this version really is.`);
 }
-/** Every `{stage}-*` tag, with the version after the prefix. */
-async function listStageTags(octokit, repo, stage) {
+/** Every tag starting with `prefix`, with the version after it. */
+async function listTagsWithPrefix(octokit, repo, prefix) {
     try {
-        const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { ...repo, ref: `tags/${stage}-`, per_page: 100 });
+        const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { ...repo, ref: `tags/${prefix}`, per_page: 100 });
         return refs.map((r) => {
             const tag = r.ref.replace(/^refs\/tags\//, '');
-            return { tag, version: tag.slice(stage.length + 1), sha: r.object.sha, type: r.object.type };
+            return { tag, version: tag.slice(prefix.length), sha: r.object.sha, type: r.object.type };
         });
     }
     catch (error) {
-        throw apiError(error, `Listing the ${stage}- tags`, 'contents: read');
+        throw apiError(error, `Listing the ${prefix}* tags`, 'contents: read');
     }
 }
 async function tagDate(octokit, repo, ref) {
@@ -51912,6 +51884,588 @@ async function ensureRelease(octokit, repo, tag, name, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/chain.ts
+
+
+
+
+/**
+ * The promotion gate: the build tag and the previous stage's tag must both exist for this version and
+ * service, be annotated tags written by this action (record present, agreeing with its tag), and point at
+ * the same commit. A lightweight or hand-written tag is refused with what to do.
+ */
+async function verifyChain(deps, naming, stage, version) {
+    const { inputs, octokit, repo } = deps;
+    const { stages, service } = inputs;
+    const first = stages[0];
+    const index = stages.indexOf(stage);
+    const buildTagName = tagName(naming, first, version);
+    const previousStage = index > 1 ? stages[index - 1] : undefined;
+    const previousName = previousStage ? tagName(naming, previousStage, version) : undefined;
+    const [buildTag, previousTag] = await Promise.all([
+        getTag(octokit, repo, buildTagName),
+        previousName ? getTag(octokit, repo, previousName) : Promise.resolve(undefined),
+    ]);
+    const what = `${stage} for ${service} ${version}`;
+    if (!buildTag) {
+        throw new src/* UserError */.yo(`Refusing ${what}: there is no ${buildTagName} tag, so this version of ${service} was never published (or the version or service is mistyped${naming.format === 'plain' ? '' : `, or its tags are {stage}-{version}: set tag-format: plain`}). Publish it first with mode: publish, or pick a version from mode: latest.`);
+    }
+    if (!buildTag.annotated)
+        throw lightweight(what, buildTagName, first, 'mode: publish');
+    const record = parseRecord(buildTag.message);
+    if (!record) {
+        throw new src/* UserError */.yo(`Refusing ${what}: tag ${buildTagName} carries no release record (it was not made by mode: publish). Delete it and publish the version again.`);
+    }
+    checkRecord(what, buildTagName, record, { service, version, commit: buildTag.commit, repository: deps.ctx.repository });
+    if (previousStage && previousName) {
+        if (!previousTag) {
+            throw new src/* UserError */.yo(`Refusing ${what}: the ${previousStage} tag ${previousName} is missing, so this version has not passed ${previousStage}. Promote it to ${previousStage} first (mode: fetch then mode: mark with stage: ${previousStage}), then promote it to ${stage}.`);
+        }
+        if (previousTag.commit !== buildTag.commit) {
+            throw new src/* UserError */.yo(`Refusing ${what}: ${previousTag.tag} points at ${previousTag.commit.slice(0, 7)} but ${buildTagName} at ${buildTag.commit.slice(0, 7)}; the tags of one version must share its commit. Delete ${previousTag.tag} and promote the version to ${previousStage} again.`);
+        }
+        checkStageTag(what, previousTag, previousStage, record, buildTag);
+    }
+    return { commit: buildTag.commit, record, buildTag, previousTag };
+}
+/** The record must describe the tag it came from: same repository, service, version, commit and artifact. */
+function checkRecord(what, tag, record, expected) {
+    const problems = [];
+    if (record.service !== expected.service)
+        problems.push(`service '${record.service}' (expected '${expected.service}')`);
+    if (record.version !== expected.version)
+        problems.push(`version '${record.version}' (expected '${expected.version}')`);
+    if (record.commit !== expected.commit)
+        problems.push(`commit ${String(record.commit).slice(0, 7)} (the tag points at ${expected.commit.slice(0, 7)})`);
+    if (record.repository && expected.repository && record.repository !== expected.repository)
+        problems.push(`repository '${record.repository}' (expected '${expected.repository}')`);
+    const name = artifactName(expected.service, expected.version, record.compression ?? 'gzip');
+    if (record.artifact_name !== name)
+        problems.push(`artifact '${record.artifact_name}' (expected '${name}')`);
+    if (problems.length > 0) {
+        throw new src/* UserError */.yo(`Refusing ${what}: the record in tag ${tag} disagrees with its tag: ${problems.join(', ')}. It was not written by promote-artifact for this version; nothing was downloaded. Delete the tag and publish the version again.`);
+    }
+}
+function lightweight(what, tag, stage, how) {
+    return new src/* UserError */.yo(`Refusing ${what}: ${tag} is a lightweight tag (no record; made by git tag and a push, not by promote-artifact). Delete it (git push origin :refs/tags/${tag}), let the workflow write it (${how} for stage ${stage}), and protect the ${stage}-* tags with a tag ruleset so only the workflow can create them.`);
+}
+/** A stage tag must carry this action's record of the same build (or the text record written before v2). */
+function checkStageTag(what, tag, stage, build, buildTag) {
+    if (!tag.annotated)
+        throw lightweight(what, tag.tag, stage, 'mode: mark');
+    const foreign = (why) => new src/* UserError */.yo(`Refusing ${what}: ${tag.tag} was not written by promote-artifact for this build (${why}). Delete it (git push origin :refs/tags/${tag.tag}), promote the version to ${stage} through the workflow (mode: mark), and protect the ${stage}-* tags with a tag ruleset.`);
+    const record = parseRecord(tag.message);
+    if (record) {
+        const p = record.promotion;
+        if (!p)
+            throw foreign('its record has no promotion');
+        if (p.stage !== stage)
+            throw foreign(`its record promotes to ${p.stage}`);
+        if (record.service !== build.service)
+            throw foreign(`its record is of service ${record.service}`);
+        if (record.version !== build.version)
+            throw foreign(`its record is of version ${record.version}`);
+        if (record.commit !== build.commit)
+            throw foreign(`its record names commit ${String(record.commit).slice(0, 7)}`);
+        if (record.sha256 !== build.sha256)
+            throw foreign(`its record names sha256 ${record.sha256}, the build ${build.sha256}`);
+    }
+    else {
+        const legacy = parseLegacyPromotion(tag.message);
+        if (!legacy)
+            throw foreign('its message holds no record');
+        if (legacy.service !== build.service || legacy.version !== build.version || legacy.sha256 !== build.sha256 || legacy.stage !== stage)
+            throw foreign('its message describes another build');
+    }
+    // The workflow's token writes both tags; a tag written by a person's own git client carries that person as tagger.
+    if (tag.tagger && buildTag.tagger && tag.tagger !== buildTag.tagger && !/\[bot\]$/.test(tag.tagger))
+        throw foreign(`its tagger is ${tag.tagger}, not the workflow identity ${buildTag.tagger} that published the build`);
+}
+
+;// CONCATENATED MODULE: ./src/deps.ts
+function outcomeFromRecord(mode, stage, record, version, tag, commit) {
+    return {
+        mode,
+        stage,
+        version,
+        tag,
+        artifactName: record?.artifact_name ?? '',
+        artifactId: record?.artifact_id ? String(record.artifact_id) : '',
+        sha256: record?.sha256 ?? '',
+        size: record ? String(record.size) : '',
+        s3Uri: record?.s3_uri ?? '',
+        path: '',
+        commitSha: commit,
+        previousVersion: '',
+        currentVersion: '',
+        deploymentId: '',
+        deploymentUrl: '',
+        releaseUrl: '',
+        actions: [],
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __nccwpck_require__(46466);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/tar-stream@3.2.2_bare-buffer@3.7.3/node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(90617);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/compress.ts
+
+
+
+
+/** Bytes per independent gzip member / zstd frame: large enough to keep the ratio, small enough to spread over cores. */
+const BLOCK_SIZE = 1 << 20;
+function compressorOf(compression, level) {
+    if (compression === 'gzip') {
+        return (block) => new Promise((resolve, reject) => external_node_zlib_.gzip(block, { level, memLevel: 9 }, (err, out) => (err ? reject(err) : resolve(out))));
+    }
+    const z = external_node_zlib_;
+    if (typeof z.zstdCompress !== 'function')
+        throw zstdMissing();
+    const params = { [z.constants.ZSTD_c_compressionLevel]: level };
+    return (block) => new Promise((resolve, reject) => z.zstdCompress(block, { params }, (err, out) => (err ? reject(err) : resolve(out))));
+}
+function zstdMissing() {
+    return new src/* UserError */.yo(`Input 'compression': zstd needs Node.js 24's zlib (this runtime is ${process.version}); the action runs on node24 on GitHub. Use compression: gzip on older runners.`);
+}
+/**
+ * Compresses a stream as independent gzip members (or zstd frames) of BLOCK_SIZE bytes, up to `parallel`
+ * blocks at once on libuv's thread pool, written in order. Concatenated members are one valid .gz that
+ * `tar xzf` and any gunzip read; concatenated frames are one valid .zst. Memory is bounded: at most
+ * `parallel` blocks in flight, and the transform's callback waits for the oldest block when the pool is full.
+ */
+function createCompressor(compression, level, parallel = (0,external_node_os_.availableParallelism)()) {
+    if (compression === 'none')
+        return new external_node_stream_.PassThrough({ highWaterMark: 1 << 18 });
+    const compress = compressorOf(compression, level);
+    const inflight = [];
+    let pending = [];
+    let pendingBytes = 0;
+    const slots = Math.max(1, parallel);
+    const submit = (block) => {
+        const job = compress(block);
+        job.catch(() => undefined); // observed when awaited in order
+        inflight.push(job);
+    };
+    const takeBlock = () => {
+        const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+        const block = all.subarray(0, BLOCK_SIZE);
+        const rest = all.subarray(BLOCK_SIZE);
+        pending = rest.length ? [rest] : [];
+        pendingBytes = rest.length;
+        return block;
+    };
+    return new external_node_stream_.Transform({
+        readableHighWaterMark: 1 << 20,
+        writableHighWaterMark: 1 << 18,
+        transform(chunk, _enc, done) {
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            const drain = async () => {
+                while (pendingBytes >= BLOCK_SIZE) {
+                    submit(takeBlock());
+                    while (inflight.length >= slots)
+                        this.push(await inflight.shift());
+                }
+            };
+            drain().then(() => done(), done);
+        },
+        flush(done) {
+            const finish = async () => {
+                if (pendingBytes > 0 || inflight.length === 0)
+                    submit(pendingBytes > 0 ? takeBlock() : Buffer.alloc(0));
+                while (inflight.length > 0)
+                    this.push(await inflight.shift());
+            };
+            finish().then(() => done(), done);
+        },
+    });
+}
+/** The matching decompressor (gunzip reads every concatenated member, zstd every frame). */
+function createDecompressor(compression) {
+    if (compression === 'gzip')
+        return external_node_zlib_.createGunzip({ chunkSize: 1 << 16 });
+    if (compression === 'none')
+        return new external_node_stream_.PassThrough({ highWaterMark: 1 << 18 });
+    const z = external_node_zlib_;
+    if (typeof z.createZstdDecompress !== 'function')
+        throw zstdMissing();
+    return z.createZstdDecompress();
+}
+
+;// CONCATENATED MODULE: ./src/extract.ts
+
+
+
+
+
+
+
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 18 })) {
+        hash.update(chunk);
+        size += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), size };
+}
+/** Where an archive entry may land: inside `root`, never through `..` or an absolute path. */
+function safeEntryPath(root, name) {
+    const clean = name.replace(/\/+$/, '');
+    if (clean === '' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').some((p) => p === '..')) {
+        throw new Error(`The archive holds an unsafe path '${name}'; nothing was extracted.`);
+    }
+    const target = (0,external_node_path_.resolve)(root, clean);
+    if (!target.startsWith(root + external_node_path_.sep))
+        throw new Error(`The archive holds an unsafe path '${name}'; nothing was extracted.`);
+    return target;
+}
+/** The archive unpacks to more than its limits allow: a decompression bomb, or a record that lies. */
+class ExtractLimitError extends Error {
+    limit;
+    entry;
+    max;
+    constructor(limit, entry, max) {
+        super(`the archive exceeds ${max} ${limit === 'bytes' ? 'unpacked bytes' : 'entries'} at '${entry}'`);
+        this.limit = limit;
+        this.entry = entry;
+        this.max = max;
+        this.name = 'ExtractLimitError';
+    }
+}
+/**
+ * Extracts an archive into a fresh temporary directory beside `destination`, then moves its top-level
+ * entries into `destination`. The limits are checked on every header before its bytes are written and on
+ * the bytes as they stream; a failure part-way removes the temporary directory, so nothing is left behind
+ * and `destination` is untouched. Links stay links when they point inside the tree; nothing is written
+ * through a link.
+ */
+async function extractArchive(archive, destination, compression, limits) {
+    const dest = (0,external_node_path_.resolve)(destination);
+    await external_node_fs_.promises.mkdir((0,external_node_path_.dirname)(dest), { recursive: true });
+    const staging = await external_node_fs_.promises.mkdtemp((0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${basenameOf(dest)}.extract-`));
+    const realStaging = await external_node_fs_.promises.realpath(staging);
+    let files = 0;
+    let entries = 0;
+    let bytes = 0;
+    try {
+        const extract = tar_stream.extract();
+        extract.on('entry', (header, stream, next) => {
+            const handle = async () => {
+                entries++;
+                if (entries > limits.maxEntries)
+                    throw new ExtractLimitError('entries', header.name, limits.maxEntries);
+                const target = safeEntryPath(staging, header.name);
+                if (header.type === 'directory') {
+                    await external_node_fs_.promises.mkdir(target, { recursive: true });
+                    await insideTree(realStaging, target, header.name);
+                    stream.resume();
+                    return;
+                }
+                await external_node_fs_.promises.mkdir((0,external_node_path_.dirname)(target), { recursive: true });
+                await insideTree(realStaging, (0,external_node_path_.dirname)(target), header.name);
+                if (header.type === 'symlink') {
+                    const link = header.linkname ?? '';
+                    const to = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(target), link);
+                    if (link === '' || (0,external_node_path_.isAbsolute)(link) || (to !== staging && !to.startsWith(staging + external_node_path_.sep))) {
+                        throw new Error(`The archive holds a link '${header.name}' to '${link}', outside the tree; nothing was extracted.`);
+                    }
+                    await external_node_fs_.promises.symlink(link, target);
+                    stream.resume();
+                    return;
+                }
+                if (header.type !== 'file' && header.type !== 'contiguous-file') {
+                    throw new Error(`The archive holds '${header.name}' of type ${header.type}; only files, directories and links are extracted.`);
+                }
+                if (bytes + (header.size ?? 0) > limits.maxBytes)
+                    throw new ExtractLimitError('bytes', header.name, limits.maxBytes);
+                const counter = new external_node_stream_.Transform({
+                    transform(chunk, _enc, done) {
+                        bytes += chunk.length;
+                        if (bytes > limits.maxBytes)
+                            done(new ExtractLimitError('bytes', header.name, limits.maxBytes));
+                        else
+                            done(null, chunk);
+                    },
+                });
+                await (0,promises_.pipeline)(stream, counter, (0,external_node_fs_.createWriteStream)(target, { flags: 'wx', mode: (header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644 }));
+                files++;
+            };
+            handle().then(() => next(), (err) => {
+                stream.resume();
+                next(err);
+            });
+        });
+        await (0,promises_.pipeline)((0,external_node_fs_.createReadStream)(archive, { highWaterMark: 1 << 18 }), createDecompressor(compression), extract);
+        await external_node_fs_.promises.mkdir(dest, { recursive: true });
+        for (const name of await external_node_fs_.promises.readdir(staging)) {
+            const to = (0,external_node_path_.join)(dest, name);
+            await external_node_fs_.promises.rm(to, { recursive: true, force: true });
+            await external_node_fs_.promises.rename((0,external_node_path_.join)(staging, name), to);
+        }
+    }
+    finally {
+        await external_node_fs_.promises.rm(staging, { recursive: true, force: true });
+    }
+    return { files, bytes };
+}
+/** Refuses to write through a link: the real directory must still be inside the staging tree. */
+async function insideTree(realStaging, dir, name) {
+    const real = await external_node_fs_.promises.realpath(dir);
+    if (real !== realStaging && !real.startsWith(realStaging + external_node_path_.sep)) {
+        throw new Error(`The archive writes '${name}' through a link that leaves the tree; nothing was extracted.`);
+    }
+}
+function basenameOf(path) {
+    const parts = path.split(external_node_path_.sep).filter(Boolean);
+    return parts[parts.length - 1] ?? 'artifact';
+}
+
+;// CONCATENATED MODULE: ./src/github-store.ts
+
+
+
+
+
+
+/** The runner hands these to JavaScript actions; without them @actions/artifact cannot upload. */
+function checkArtifactRuntime(env = process.env) {
+    if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
+        throw new src/* UserError */.yo("store: github needs the runner's artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set): run this step in a GitHub-hosted or self-hosted Actions job, or use store: s3.");
+    }
+}
+/**
+ * Uploads the archive inside the artifact service's zip container (stored, not recompressed), named after
+ * the archive: `actions/download-artifact` and `gh run download` unzip it and give the user the archive file.
+ */
+async function uploadGitHubArtifact(file, retentionDays, now) {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 220).then(__nccwpck_require__.bind(__nccwpck_require__, 18220));
+    const client = new DefaultArtifactClient();
+    let result;
+    try {
+        result = await client.uploadArtifact((0,external_node_path_.basename)(file), [file], (0,external_node_path_.dirname)(file), {
+            compressionLevel: 0,
+            ...(retentionDays ? { retentionDays } : {}),
+        });
+    }
+    catch (error) {
+        const message = error.message ?? String(error);
+        if (/already exists/i.test(message)) {
+            throw new src/* UserError */.yo(`An artifact named ${(0,external_node_path_.basename)(file)} already exists in this workflow run: each version is published once (a re-run attempt needs a new version).`);
+        }
+        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} failed: ${message}`, { cause: error });
+    }
+    if (!result.id)
+        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} returned no artifact id.`);
+    const days = retentionDays ?? (Number(process.env.GITHUB_RETENTION_DAYS) || 90);
+    return {
+        id: result.id,
+        expiresAt: new Date(now.getTime() + days * 86_400_000).toISOString(),
+        digest: result.digest ? `sha256:${result.digest.replace(/^sha256:/, '')}` : null,
+    };
+}
+/** Looks the artifact up in the run that built it. */
+async function findGitHubArtifact(octokit, repo, runId, name, id) {
+    let artifacts;
+    try {
+        const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: Number(runId), name, per_page: 100 });
+        artifacts = data.artifacts;
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return { state: 'absent' };
+        throw apiError(error, `Listing the artifacts of run ${runId}`, 'actions: read');
+    }
+    // Only an artifact of this name counts: a record naming another artifact's id does not redirect the download.
+    const named = artifacts.filter((a) => a.name === name);
+    const match = named.find((a) => a.id === id) ?? named[0];
+    if (!match)
+        return { state: 'absent' };
+    return match.expired ? { state: 'expired', id: match.id } : { state: 'available', id: match.id };
+}
+/**
+ * Downloads another run's artifact (findBy) as GitHub stores it, without letting the client unzip it, into
+ * `dir`; returns the file: the zip container (since v2) or the raw archive (before).
+ */
+async function downloadGitHubArtifact(id, token, repo, runId, dir) {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 220).then(__nccwpck_require__.bind(__nccwpck_require__, 18220));
+    const client = new DefaultArtifactClient();
+    await external_node_fs_.promises.mkdir(dir, { recursive: true });
+    try {
+        await client.downloadArtifact(id, {
+            path: dir,
+            skipDecompress: true,
+            findBy: { token, workflowRunId: Number(runId), repositoryOwner: repo.owner, repositoryName: repo.repo },
+        });
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 403)
+            throw apiError(error, `Downloading artifact ${id}`, 'actions: read');
+        throw new Error(`Downloading GitHub artifact ${id} failed: ${error.message ?? String(error)}`, { cause: error });
+    }
+    const files = await external_node_fs_.promises.readdir(dir);
+    if (files.length !== 1)
+        throw new Error(`Downloading GitHub artifact ${id} gave ${files.length} files, expected one.`);
+    return (0,external_node_path_.join)(dir, files[0]);
+}
+/** True when the file starts with a zip local-file header. */
+async function isZip(file) {
+    const handle = await external_node_fs_.promises.open(file, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        return bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Copies the one entry `name` out of the zip container into `out`, reading at most `maxBytes` (the
+ * archive's recorded size): the container cannot smuggle in more than the record allows.
+ */
+async function unzipEntry(zip, name, out, maxBytes) {
+    const yauzl = await __nccwpck_require__.e(/* import() */ 570).then(__nccwpck_require__.t.bind(__nccwpck_require__, 24570, 19));
+    const open = (yauzl.default?.open ?? yauzl.open);
+    const zipfile = await new Promise((resolve, reject) => open(zip, { lazyEntries: true, autoClose: true }, (err, z) => (err || !z ? reject(err ?? new Error('no zip')) : resolve(z))));
+    try {
+        const entry = await new Promise((resolve, reject) => {
+            zipfile.on('entry', (e) => (e.fileName === name ? resolve(e) : zipfile.readEntry()));
+            zipfile.on('end', () => reject(new Error(`the artifact's zip holds no ${name}`)));
+            zipfile.on('error', reject);
+            zipfile.readEntry();
+        });
+        if (entry.uncompressedSize > maxBytes)
+            throw new Error(`${name} in the artifact's zip is ${entry.uncompressedSize} bytes; the record says ${maxBytes}`);
+        const stream = await new Promise((resolve, reject) => zipfile.openReadStream(entry, (err, s) => (err || !s ? reject(err ?? new Error('no stream')) : resolve(s))));
+        await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(out, { highWaterMark: 1 << 18 }));
+    }
+    finally {
+        zipfile.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deployments.ts
+
+
+
+
+/** At most this many deployments are read per environment (100 a page): history beyond is not needed to answer. */
+const MAX_PAGES = 10;
+/**
+ * This service's deployments of an environment, newest first, that reached `success` (or were later made
+ * `inactive` by a newer one): a deployment whose status never arrived did not happen.
+ */
+async function* successfulDeployments(octokit, repo, environment, service) {
+    const task = deploymentTask(service);
+    for (let page = 1; page <= MAX_PAGES; page++) {
+        let data;
+        try {
+            ({ data } = await octokit.rest.repos.listDeployments({ ...repo, environment, task, per_page: 100, page }));
+        }
+        catch (error) {
+            throw apiError(error, `Listing the deployments of environment ${environment}`, 'deployments: read');
+        }
+        for (const d of data) {
+            const payload = (typeof d.payload === 'string' ? safeJson(d.payload) : d.payload);
+            if (!payload || payload.service !== service || typeof payload.version !== 'string')
+                continue;
+            if (!(await succeeded(octokit, repo, d.id)))
+                continue;
+            yield {
+                id: d.id,
+                url: d.url,
+                environment: d.environment,
+                createdAt: d.created_at,
+                version: payload.version,
+                commit: d.sha,
+                rollback: payload.rollback === true,
+                runId: String(payload.run_id ?? ''),
+            };
+        }
+        if (data.length < 100)
+            return;
+    }
+}
+async function succeeded(octokit, repo, id) {
+    try {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: id, per_page: 1 });
+        return data[0]?.state === 'success' || data[0]?.state === 'inactive';
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return false;
+        throw apiError(error, `Reading the statuses of deployment ${id}`, 'deployments: read');
+    }
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Records a promotion: a deployment of the commit to the environment with the version in its payload,
+ * then its `success` status. `auto_inactive` is off: other services share the environment.
+ */
+async function recordDeployment(octokit, repo, ctx, environment, payload, description) {
+    let created;
+    try {
+        ({ data: created } = await octokit.rest.repos.createDeployment({
+            ...repo,
+            ref: payload.record.commit,
+            environment,
+            task: deploymentTask(payload.service),
+            auto_merge: false,
+            required_contexts: [],
+            payload: payload,
+            description: description.slice(0, 140),
+            production_environment: /^(prod|production)$/i.test(environment),
+        }));
+    }
+    catch (error) {
+        throw apiError(error, `Creating the deployment of ${payload.service} ${payload.version} to environment ${environment}`, 'deployments: write');
+    }
+    if (!('id' in created)) {
+        throw new Error(`Creating the deployment to ${environment} answered without a deployment (${JSON.stringify(created).slice(0, 200)}).`);
+    }
+    try {
+        await octokit.rest.repos.createDeploymentStatus({
+            ...repo,
+            deployment_id: created.id,
+            state: 'success',
+            log_url: (0,src/* runUrl */.Vp)(ctx),
+            description: description.slice(0, 140),
+            environment,
+            auto_inactive: false,
+        });
+    }
+    catch (error) {
+        throw apiError(error, `Setting deployment ${created.id} to success`, 'deployments: write');
+    }
+    return {
+        id: created.id,
+        url: created.url,
+        environment,
+        createdAt: created.created_at,
+        version: payload.version,
+        commit: payload.record.commit,
+        rollback: payload.rollback,
+        runId: payload.run_id,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 /** `{sha7}-{YYYYMMDD-HHMMSS}` in UTC, e.g. 84fb588-20250120-143022. */
 function computeVersion(sha, now) {
@@ -51928,12 +52482,6 @@ function versionTimestamp(version) {
     const [d, t] = [m[1], m[2]];
     const ms = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)), Number(t.slice(0, 2)), Number(t.slice(2, 4)), Number(t.slice(4, 6)));
     return Number.isNaN(ms) ? undefined : ms;
-}
-function artifactName(service, version) {
-    return `service-${service}-${version}.tar.gz`;
-}
-function stageTag(stage, version) {
-    return `${stage}-${version}`;
 }
 /**
  * Newest first: by the timestamp inside the version, then by tag date, then by name as a last
@@ -51962,241 +52510,53 @@ function needsTagDates(versions) {
     return new Set(stamps).size !== stamps.length;
 }
 
-;// CONCATENATED MODULE: ./src/chain.ts
+;// CONCATENATED MODULE: ./src/history.ts
 
 
 
 
-/**
- * The promotion order check: the build tag and the previous stage's tag must both exist for this
- * version and point at the same commit, and the build tag must carry a readable record.
- */
-async function verifyChain(octokit, repo, stages, stage, version) {
-    const first = stages[0];
-    const index = stages.indexOf(stage);
-    const buildTagName = stageTag(first, version);
-    const previousStage = index > 0 ? stages[index - 1] : undefined;
-    const [buildTag, previousTag] = await Promise.all([
-        getTag(octokit, repo, buildTagName),
-        previousStage && previousStage !== first ? getTag(octokit, repo, stageTag(previousStage, version)) : Promise.resolve(undefined),
-    ]);
-    if (!buildTag) {
-        throw new src/* UserError */.yo(`Version ${version} has no ${buildTagName} tag: it was never published (or the version is mistyped). Publish it first with mode: publish, or pick a version from mode: latest.`);
-    }
-    if (previousStage && previousStage !== first && !previousTag) {
-        throw new src/* UserError */.yo(`Refusing ${stage} for ${version}: the ${previousStage} tag ${stageTag(previousStage, version)} is missing, so this version has not passed ${previousStage}. Promote it to ${previousStage} first (mode: fetch then mode: mark with stage: ${previousStage}), then promote it to ${stage}.`);
-    }
-    if (previousTag && previousTag.commit !== buildTag.commit) {
-        throw new src/* UserError */.yo(`Refusing ${stage} for ${version}: ${previousTag.tag} points at ${previousTag.commit.slice(0, 7)} but ${buildTagName} at ${buildTag.commit.slice(0, 7)}; the tags of one version must share its commit.`);
-    }
-    const record = parseRecord(buildTag.message);
-    if (!record) {
-        throw new src/* UserError */.yo(`Tag ${buildTagName} carries no release record (it is not an annotated tag made by mode: publish); republish the version.`);
-    }
-    if (record.version !== version) {
-        throw new src/* UserError */.yo(`Tag ${buildTagName} holds the record of version ${record.version}, not ${version}; the tag was not made by mode: publish.`);
-    }
-    return { commit: buildTag.commit, record, buildTag, previousTag };
+function environmentOf(deps, stage) {
+    return deps.inputs.environment || stage;
 }
-/** Versions that carry a `{stage}-` tag, newest first (version timestamp, then tag date). */
-async function stageVersions(octokit, repo, stage, pattern) {
-    const tags = (await listStageTags(octokit, repo, stage)).filter((t) => pattern.test(t.version));
+/**
+ * The distinct versions a stage held, newest first (at most `limit`): its environment's deployments of this
+ * service in time order (so a rollback is the newest), then its tags ordered by the time inside the version.
+ * The first stage has no deployments (publish is not a promotion): its tags are its history.
+ */
+async function stageHistory(deps, naming, stage, limit = 3) {
+    const { inputs, octokit, repo } = deps;
+    const seen = new Map();
+    if (stage !== inputs.stages[0]) {
+        for await (const d of successfulDeployments(octokit, repo, environmentOf(deps, stage), inputs.service)) {
+            if (!inputs.versionPattern.test(d.version))
+                continue;
+            if (!seen.has(d.version))
+                seen.set(d.version, { version: d.version, deployment: d });
+            if (seen.size >= limit)
+                return [...seen.values()];
+        }
+    }
+    for (const t of await taggedVersions(deps, naming, stage)) {
+        if (!seen.has(t.version))
+            seen.set(t.version, { version: t.version });
+        if (seen.size >= limit)
+            break;
+    }
+    return [...seen.values()];
+}
+/** The newest version in the history other than `version`: what the stage held before it, where a rollback from it goes. */
+function newestOther(history, version) {
+    return history.find((h) => h.version !== version)?.version ?? '';
+}
+/** Versions carrying the stage's tag, newest first (version timestamp, then tag date). */
+async function taggedVersions(deps, naming, stage) {
+    const { octokit, repo, inputs } = deps;
+    const tags = (await listTagsWithPrefix(octokit, repo, tagPrefix(naming, stage))).filter((t) => inputs.versionPattern.test(t.version));
     const staged = tags.map((t) => ({ version: t.version, tag: t.tag, sha: t.sha, type: t.type, tagDate: undefined }));
     if (needsTagDates(staged)) {
         await Promise.all(staged.slice(0, 500).map(async (s) => (s.tagDate = await tagDate(octokit, repo, s))));
     }
     return staged.sort(compareNewestFirst);
-}
-/** The newest other version at a stage: what the stage held before this version, and what a rollback returns to. */
-async function previousVersion(octokit, repo, stage, pattern, version) {
-    const versions = await stageVersions(octokit, repo, stage, pattern);
-    return versions.find((v) => v.version !== version)?.version ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/deps.ts
-function outcomeFromRecord(mode, stage, record, version, tag, commit) {
-    return {
-        mode,
-        stage,
-        version,
-        tag,
-        artifactName: record?.artifact_name ?? '',
-        artifactId: record?.artifact_id ? String(record.artifact_id) : '',
-        sha256: record?.sha256 ?? '',
-        size: record ? String(record.size) : '',
-        s3Uri: record?.s3_uri ?? '',
-        path: '',
-        commitSha: commit,
-        previousVersion: '',
-        releaseUrl: '',
-        actions: [],
-    };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __nccwpck_require__(46466);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-// EXTERNAL MODULE: ../../node_modules/.pnpm/tar-stream@3.2.2_bare-buffer@3.7.3/node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(90617);
-// EXTERNAL MODULE: ./src/memory.ts + 2 modules
-var memory = __nccwpck_require__(96041);
-;// CONCATENATED MODULE: ./src/extract.ts
-
-
-
-
-
-
-
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let size = 0;
-    const nudge = (0,memory/* gcNudge */.m)();
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 18 })) {
-        hash.update(chunk);
-        size += chunk.length;
-        nudge(chunk.length);
-    }
-    return { sha256: hash.digest('hex'), size };
-}
-/** Where an archive entry may land: inside `root`, never through `..` or an absolute path. */
-function safeEntryPath(root, name) {
-    const clean = name.replace(/\/+$/, '');
-    if (clean === '' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').some((p) => p === '..')) {
-        throw new Error(`The archive holds an unsafe path '${name}'; nothing was extracted.`);
-    }
-    const target = (0,external_node_path_.resolve)(root, clean);
-    if (!target.startsWith(root + external_node_path_.sep))
-        throw new Error(`The archive holds an unsafe path '${name}'; nothing was extracted.`);
-    return target;
-}
-/**
- * Extracts a tar.gz into a fresh temporary directory beside `destination`, then moves its
- * top-level entries into `destination`. A failure part-way leaves `destination` untouched.
- */
-async function extractTarGz(archive, destination) {
-    const dest = (0,external_node_path_.resolve)(destination);
-    await external_node_fs_.promises.mkdir((0,external_node_path_.dirname)(dest), { recursive: true });
-    const staging = await external_node_fs_.promises.mkdtemp((0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${basenameOf(dest)}.extract-`));
-    let files = 0;
-    try {
-        const extract = tar_stream.extract();
-        extract.on('entry', (header, stream, next) => {
-            const handle = async () => {
-                const target = safeEntryPath(staging, header.name);
-                if (header.type === 'directory') {
-                    await external_node_fs_.promises.mkdir(target, { recursive: true });
-                    stream.resume();
-                    return;
-                }
-                if (header.type !== 'file' && header.type !== 'contiguous-file') {
-                    throw new Error(`The archive holds '${header.name}' of type ${header.type}; only files and directories are extracted.`);
-                }
-                await external_node_fs_.promises.mkdir((0,external_node_path_.dirname)(target), { recursive: true });
-                await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(target, { mode: (header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644 }));
-                files++;
-            };
-            handle().then(() => next(), (err) => {
-                stream.resume();
-                next(err);
-            });
-        });
-        await (0,promises_.pipeline)((0,external_node_fs_.createReadStream)(archive, { highWaterMark: 1 << 18 }), (0,external_node_zlib_.createGunzip)(), (0,memory/* gcTap */.A)(), extract);
-        await external_node_fs_.promises.mkdir(dest, { recursive: true });
-        for (const name of await external_node_fs_.promises.readdir(staging)) {
-            const to = (0,external_node_path_.join)(dest, name);
-            await external_node_fs_.promises.rm(to, { recursive: true, force: true });
-            await external_node_fs_.promises.rename((0,external_node_path_.join)(staging, name), to);
-        }
-    }
-    finally {
-        await external_node_fs_.promises.rm(staging, { recursive: true, force: true });
-    }
-    return { files };
-}
-function basenameOf(path) {
-    const parts = path.split(external_node_path_.sep).filter(Boolean);
-    return parts[parts.length - 1] ?? 'artifact';
-}
-
-;// CONCATENATED MODULE: ./src/github-store.ts
-
-
-
-
-
-/** The runner hands these to JavaScript actions; without them @actions/artifact cannot upload. */
-function checkArtifactRuntime(env = process.env) {
-    if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
-        throw new src/* UserError */.yo("store: github needs the runner's artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set): run this step in a GitHub-hosted or self-hosted Actions job, or use store: s3.");
-    }
-}
-/** Uploads the tarball as it is (no zip around it) through @actions/artifact, loaded only here. */
-async function uploadGitHubArtifact(file, retentionDays, now) {
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 220).then(__nccwpck_require__.bind(__nccwpck_require__, 18220));
-    const client = new DefaultArtifactClient();
-    let result;
-    try {
-        result = await client.uploadArtifact((0,external_node_path_.basename)(file), [file], (0,external_node_path_.dirname)(file), {
-            skipArchive: true,
-            ...(retentionDays ? { retentionDays } : {}),
-        });
-    }
-    catch (error) {
-        const message = error.message ?? String(error);
-        if (/already exists/i.test(message)) {
-            throw new src/* UserError */.yo(`An artifact named ${(0,external_node_path_.basename)(file)} already exists in this workflow run: each version is published once (a re-run attempt needs a new version).`);
-        }
-        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} failed: ${message}`, { cause: error });
-    }
-    if (!result.id)
-        throw new Error(`Uploading the GitHub artifact ${(0,external_node_path_.basename)(file)} returned no artifact id.`);
-    const days = retentionDays ?? (Number(process.env.GITHUB_RETENTION_DAYS) || 90);
-    return { id: result.id, expiresAt: new Date(now.getTime() + days * 86_400_000).toISOString() };
-}
-/** Looks the artifact up in the run that built it. */
-async function findGitHubArtifact(octokit, repo, runId, name, id) {
-    let artifacts;
-    try {
-        const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: Number(runId), name, per_page: 100 });
-        artifacts = data.artifacts;
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return { state: 'absent' };
-        throw apiError(error, `Listing the artifacts of run ${runId}`, 'actions: read');
-    }
-    const match = artifacts.find((a) => a.id === id) ?? artifacts.find((a) => a.name === name);
-    if (!match)
-        return { state: 'absent' };
-    return match.expired ? { state: 'expired', id: match.id } : { state: 'available', id: match.id };
-}
-/** Downloads the raw tarball of another run's artifact (findBy) into `dir`; returns the file path. */
-async function downloadGitHubArtifact(id, token, repo, runId, dir, expectedSha256) {
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 220).then(__nccwpck_require__.bind(__nccwpck_require__, 18220));
-    const client = new DefaultArtifactClient();
-    await external_node_fs_.promises.mkdir(dir, { recursive: true });
-    try {
-        await client.downloadArtifact(id, {
-            path: dir,
-            skipDecompress: true,
-            expectedHash: `sha256:${expectedSha256}`,
-            findBy: { token, workflowRunId: Number(runId), repositoryOwner: repo.owner, repositoryName: repo.repo },
-        });
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        if (status === 403)
-            throw apiError(error, `Downloading artifact ${id}`, 'actions: read');
-        throw new Error(`Downloading GitHub artifact ${id} failed: ${error.message ?? String(error)}`, { cause: error });
-    }
-    const files = await external_node_fs_.promises.readdir(dir);
-    if (files.length !== 1)
-        throw new Error(`Downloading GitHub artifact ${id} gave ${files.length} files, expected the one tarball.`);
-    return (0,external_node_path_.join)(dir, files[0]);
 }
 
 ;// CONCATENATED MODULE: ./src/fetch.ts
@@ -52209,44 +52569,104 @@ async function downloadGitHubArtifact(id, token, repo, runId, dir, expectedSha25
 
 
 
+
 async function fetchArtifact(deps) {
-    const { inputs, octokit, repo, log } = deps;
-    const { version, stage } = inputs;
-    const chain = await verifyChain(octokit, repo, inputs.stages, stage, version);
+    const { inputs, naming } = deps;
+    const chain = await verifyChain(deps, naming, inputs.stage, inputs.version);
+    const outcome = await fetchVerified(deps, chain, inputs.stage, inputs.version, 'fetch');
+    const history = await stageHistory(deps, naming, inputs.stage);
+    outcome.currentVersion = history[0]?.version ?? '';
+    outcome.previousVersion = newestOther(history, inputs.version);
+    return outcome;
+}
+/** Where the S3 copy must be: the bucket, prefix and endpoint of the inputs, never the record's. */
+function expectedS3(deps, record) {
+    const { s3, service } = deps.inputs;
+    if (!s3.bucket)
+        return undefined;
+    const key = `${s3.prefix}${service}/${record.artifact_name}`;
+    return { bucket: s3.bucket, key, uri: `s3://${s3.bucket}/${key}` };
+}
+/** Refuses a record that would send the download anywhere but the store the inputs name. */
+function checkStoreLocation(deps, record, what, tag) {
+    if (!record.s3_uri)
+        return;
+    const location = parseS3Uri(record.s3_uri);
+    const expected = expectedS3(deps, record);
+    const problems = [];
+    if (!location)
+        problems.push(`s3_uri '${record.s3_uri}' is not an s3://bucket/key URI`);
+    else if (expected && record.s3_uri !== expected.uri)
+        problems.push(`its S3 copy ${record.s3_uri} is not ${expected.uri} (from 'bucket', 's3-prefix' and 'service')`);
+    const endpoint = deps.inputs.s3.endpoint.replace(/\/+$/, '');
+    if (record.s3_endpoint && record.s3_endpoint.replace(/\/+$/, '') !== endpoint)
+        problems.push(`it names the S3 endpoint ${record.s3_endpoint}, not ${endpoint || "AWS's own"} (from 's3-endpoint')`);
+    if (problems.length > 0) {
+        throw new src/* UserError */.yo(`Refusing ${what}: the record in tag ${tag} points outside the store this step reads: ${problems.join('; ')}. Nothing was downloaded. If the copy really moved, publish the version again; otherwise the tag is forged: delete it.`);
+    }
+}
+/** The extraction limits: the inputs, else what publish measured plus a margin for the tar structure. */
+function extractLimits(deps, record) {
+    const { maxExtractBytes, maxExtractFiles } = deps.inputs;
+    const bytes = record.unpacked_bytes !== undefined ? Math.ceil(record.unpacked_bytes * 1.01) + (1 << 20) : record.size * 64 + (1 << 26);
+    const entries = record.entries !== undefined ? Math.ceil(record.entries * 1.01) + 16 : 1_000_000;
+    return { maxBytes: maxExtractBytes ?? bytes, maxEntries: maxExtractFiles ?? entries };
+}
+/** Downloads, verifies against the record before a single byte is extracted, then extracts within limits. */
+async function fetchVerified(deps, chain, stage, version, mode) {
+    const { inputs, log, naming } = deps;
     const { record } = chain;
-    const outcome = outcomeFromRecord('fetch', stage, record, version, stageTag(stage, version), chain.commit);
+    const what = `${stage} for ${inputs.service} ${version}`;
+    checkStoreLocation(deps, record, what, chain.buildTag.tag);
+    const outcome = outcomeFromRecord(mode, stage, record, version, tagName(naming, stage, version), chain.commit);
     const workDir = await external_node_fs_.promises.mkdtemp((0,external_node_path_.join)(deps.tempDir, 'promote-artifact-fetch-'));
     try {
-        const { file, source } = await download(deps, record, workDir);
+        const { file, source } = await download(deps, record, workDir, what);
         outcome.source = source;
         outcome.actions.push(`downloaded ${record.artifact_name} from ${source}`);
-        // Verify before a single byte is extracted.
         const got = await sha256File(file);
         if (got.sha256 !== record.sha256) {
-            throw new src/* UserError */.yo(`Digest mismatch for ${record.artifact_name} from ${source}: sha256 ${got.sha256} (${got.size} bytes), but the record in ${chain.buildTag.tag} says ${record.sha256} (${record.size} bytes). Nothing was extracted; the stored copy is not the artifact that was built and tested.`);
+            throw new src/* UserError */.yo(`Refusing ${what}: digest mismatch for ${record.artifact_name} from ${source}: sha256 ${got.sha256} (${got.size} bytes), but the record in ${chain.buildTag.tag} says ${record.sha256} (${record.size} bytes). Nothing was extracted; the stored copy is not the artifact that was built and tested. Publish the version again.`);
         }
         outcome.actions.push(`verified sha256 ${record.sha256} against ${chain.buildTag.tag}`);
         const destination = (0,external_node_path_.resolve)(deps.ctx.workspace, inputs.destination);
-        const { files } = await extractTarGz(file, destination);
+        const limits = extractLimits(deps, record);
+        let extracted;
+        try {
+            extracted = await extractArchive(file, destination, record.compression ?? 'gzip', limits);
+        }
+        catch (error) {
+            if (error instanceof ExtractLimitError) {
+                throw new src/* UserError */.yo(`Refusing ${what}: ${record.artifact_name} unpacks to more than ${error.max} ${error.limit === 'bytes' ? 'bytes' : 'entries'} (stopped at '${error.entry}'; the record says ${error.limit === 'bytes' ? `${record.unpacked_bytes ?? 'nothing about'} bytes` : `${record.entries ?? 'nothing about'} entries`}). Nothing was extracted. Raise ${error.limit === 'bytes' ? 'max-extract-bytes' : 'max-extract-files'} only if you trust this archive.`);
+            }
+            if (error instanceof Error && /unsafe path|outside the tree|leaves the tree|only files, directories/.test(error.message))
+                throw new src/* UserError */.yo(`Refusing ${what}: ${error.message}`);
+            throw error;
+        }
         outcome.path = destination;
-        outcome.actions.push(`extracted ${files} files into ${inputs.destination}`);
-        log.info(`Extracted ${files} files of ${record.artifact_name} into ${destination}.`);
+        outcome.actions.push(`extracted ${extracted.files} files (${extracted.bytes} bytes) into ${inputs.destination}`);
+        log.info(`Extracted ${extracted.files} files of ${record.artifact_name} into ${destination}.`);
     }
     finally {
         await external_node_fs_.promises.rm(workDir, { recursive: true, force: true });
     }
-    outcome.previousVersion = await previousVersion(octokit, repo, stage, inputs.versionPattern, version);
     return outcome;
 }
-async function download(deps, record, workDir) {
+async function download(deps, record, workDir, what) {
     const { inputs, octokit, repo, log } = deps;
     const reasons = [];
     if (record.artifact_id !== null && record.artifact_id !== undefined && inputs.store !== 's3') {
         const found = await findGitHubArtifact(octokit, repo, record.run_id, record.artifact_name, record.artifact_id);
         if (found.state === 'available') {
             try {
-                const file = await downloadGitHubArtifact(found.id, inputs.token, repo, record.run_id, (0,external_node_path_.join)(workDir, 'github'), record.sha256);
-                return { file, source: `GitHub artifact ${found.id} of run ${record.run_id}` };
+                const raw = await downloadGitHubArtifact(found.id, inputs.token, repo, record.run_id, (0,external_node_path_.join)(workDir, 'github'));
+                const source = `GitHub artifact ${found.id} of run ${record.run_id}`;
+                if (!(await isZip(raw)))
+                    return { file: raw, source };
+                const file = (0,external_node_path_.join)(workDir, record.artifact_name);
+                await unzipEntry(raw, record.artifact_name, file, record.size);
+                await external_node_fs_.promises.rm(raw, { force: true });
+                return { file, source: `${source} (zip)` };
             }
             catch (error) {
                 if (error instanceof src/* UserError */.yo || !record.s3_uri)
@@ -52264,29 +52684,36 @@ async function download(deps, record, workDir) {
         }
     }
     if (!record.s3_uri) {
-        throw new src/* UserError */.yo(`${record.artifact_name} cannot be fetched: ${reasons.join('; ') || 'it has no GitHub artifact'} and it has no S3 copy. Rebuild and publish it again; publishing with store: both keeps an S3 copy beyond GitHub's artifact retention.`);
+        throw new src/* UserError */.yo(`Cannot fetch ${what}: ${reasons.join('; ') || 'it has no GitHub artifact'} and ${record.artifact_name} has no S3 copy. Rebuild and publish it again; publishing with store: both keeps an S3 copy beyond GitHub's artifact retention.`);
     }
-    const location = parseS3Uri(record.s3_uri);
-    if (!location)
-        throw new src/* UserError */.yo(`The record's s3_uri '${record.s3_uri}' is not an s3://bucket/key URI.`);
+    const expected = expectedS3(deps, record);
+    if (!expected) {
+        throw new src/* UserError */.yo(`Cannot fetch ${what} from S3 (${reasons.join('; ') || 'store: s3'}): input 'bucket' is empty. Set bucket (and s3-prefix, s3-endpoint as at publish) to the store that holds ${record.s3_uri}.`);
+    }
     const s3 = await __nccwpck_require__.e(/* import() */ 58).then(__nccwpck_require__.bind(__nccwpck_require__, 68058));
-    const client = await s3.s3Client(inputs.s3, record.s3_endpoint ?? undefined);
+    const client = await s3.s3Client(inputs.s3);
     const file = (0,external_node_path_.join)(workDir, record.artifact_name);
-    const result = await s3.downloadToFile(client, location.bucket, location.key, file);
+    const result = await s3.downloadToFile(client, expected.bucket, expected.key, file, record.size, what);
     if (result === 'missing') {
-        throw new src/* UserError */.yo(`${record.artifact_name} cannot be fetched: ${reasons.length ? `${reasons.join('; ')}, and ` : ''}the S3 copy ${record.s3_uri} does not exist (check 'bucket', 's3-endpoint' and the bucket's lifecycle rules).`);
+        throw new src/* UserError */.yo(`Cannot fetch ${what}: ${reasons.length ? `${reasons.join('; ')}, and ` : ''}the S3 copy ${expected.uri} does not exist (check 'bucket', 's3-prefix', 's3-endpoint' and the bucket's lifecycle rules).`);
     }
-    return { file, source: record.s3_uri };
+    return { file, source: expected.uri };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
+/** Level ranges and defaults per compression (zstd's usual default is 3). */
+const COMPRESSION_LEVELS = {
+    gzip: { min: 1, max: 9, default: 6 },
+    zstd: { min: 1, max: 19, default: 3 },
+    none: { min: 0, max: 0, default: 0 },
+};
 const DEFAULT_VERSION_PATTERN = '^[0-9a-f]{7,40}-\\d{8}-\\d{6}$';
 const SERVICE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const STAGE_RE = /^[a-z0-9][a-z0-9_-]*$/i;
 function getInputs(get) {
     const r = new src/* InputReader */.i_(get);
-    const mode = r.enumeration('mode', ['publish', 'fetch', 'mark', 'latest']);
+    const mode = r.enumeration('mode', ['publish', 'fetch', 'mark', 'latest', 'rollback']);
     const service = r.string('service', { required: true, pattern: SERVICE_RE, form: 'a name of letters, digits, ., _ and - (e.g. api)' });
     const patternText = r.string('version-pattern', { default: DEFAULT_VERSION_PATTERN }) || DEFAULT_VERSION_PATTERN;
     let versionPattern = new RegExp(DEFAULT_VERSION_PATTERN);
@@ -52314,7 +52741,8 @@ function getInputs(get) {
     }
     if (stages.length < 1)
         r.fail('stages', 'is empty: expected the promotion order such as build, qa, prod.');
-    let stage = r.string('stage', { required: mode === 'mark', form: `one of the stages (${stages.join(', ')})` });
+    const promotes = mode === 'mark' || mode === 'rollback';
+    let stage = r.string('stage', { required: promotes, form: `one of the stages (${stages.join(', ')})` });
     if (stage === '' && (mode === 'fetch' || mode === 'latest'))
         stage = stages[0] ?? '';
     if (mode === 'publish')
@@ -52322,8 +52750,8 @@ function getInputs(get) {
     else if (stage !== '' && !stages.includes(stage)) {
         r.fail('stage', `'${stage}' is not one of the stages: ${stages.join(', ')} (set 'stages' to change the order).`);
     }
-    else if (mode === 'mark' && stage === stages[0]) {
-        r.fail('stage', `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`);
+    else if (promotes && stage === stages[0]) {
+        r.fail('stage', `'${stage}' is the first stage: mode 'publish' creates its tags; ${mode} one of ${stages.slice(1).join(', ') || '(no later stage)'}.`);
     }
     const pathText = r.raw('path');
     const patterns = mode === 'publish'
@@ -52332,15 +52760,31 @@ function getInputs(get) {
             .map((l) => l.trim())
             .filter((l) => l !== '' && !l.startsWith('#'))
         : [];
-    if (mode === 'publish' && patterns.length === 0)
-        r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
+    if (mode === 'publish' && patterns.length === 0 && r.raw('root') === '')
+        r.fail('path', "is required for publish (or set 'root'): expected files, directories or globs to pack, one a line.");
     const destinations = pathText
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
-    if (mode === 'fetch' && destinations.length > 1)
-        r.fail('path', 'for fetch is one destination directory, not a list.');
-    const destination = mode === 'fetch' ? (destinations[0] ?? 'artifact') : '';
+    const extracts = mode === 'fetch' || mode === 'rollback';
+    if (extracts && destinations.length > 1)
+        r.fail('path', `for ${mode} is one destination directory, not a list.`);
+    const destination = extracts ? (destinations[0] ?? 'artifact') : '';
+    const root = r.string('root').replace(/\/+$/, '');
+    if (root !== '' && (root.startsWith('/') || root.split('/').includes('..')))
+        r.fail('root', `'${root}' is not a directory inside the workspace: expected a relative path such as build or dist/site.`);
+    const formatText = r.raw('tag-format');
+    const tagFormat = formatText === '' || formatText === 'auto' ? undefined : r.enumeration('tag-format', ['service', 'plain']);
+    const environment = r.string('environment', {
+        pattern: /^[^\s'"`]{1,255}$/,
+        form: 'a GitHub environment name such as production (empty = the stage name)',
+    });
+    const compression = r.enumeration('compression', ['gzip', 'zstd', 'none'], { default: 'gzip' });
+    const levels = COMPRESSION_LEVELS[compression];
+    const compressionLevel = compression === 'none' ? 0 : r.integer('compression-level', { default: levels.default, min: levels.min, max: levels.max });
+    const limit = (name) => (r.raw(name) === '' ? undefined : r.integer(name, { min: 1 }));
+    const maxExtractBytes = limit('max-extract-bytes');
+    const maxExtractFiles = limit('max-extract-files');
     const store = r.enumeration('store', ['github', 's3', 'both'], { default: 'github' });
     const bucket = r.string('bucket');
     if (mode === 'publish' && store !== 'github' && bucket === '')
@@ -52360,7 +52804,6 @@ function getInputs(get) {
         r.fail('s3-endpoint', `'${s3.endpoint}' is not a URL: expected http(s)://host[:port].`);
     const retention = r.raw('retention-days');
     const retentionDays = retention === '' ? undefined : r.integer('retention-days', { min: 1, max: 90 });
-    const compressionLevel = r.integer('compression-level', { default: 6, min: 1, max: 9 });
     const token = r.secret('token');
     if (token === '')
         r.fail('token', 'is required: expected a GitHub token (the default is ${{ github.token }}).');
@@ -52373,6 +52816,12 @@ function getInputs(get) {
         version,
         versionPattern,
         patterns,
+        root,
+        tagFormat,
+        environment,
+        compression,
+        maxExtractBytes,
+        maxExtractFiles,
         destination,
         stage,
         stages,
@@ -52393,22 +52842,31 @@ function getInputs(get) {
 
 
 
+/** The version a stage holds now: its newest deployment (a rollback included), else its newest tag. */
 async function latest(deps) {
-    const { inputs, octokit, repo } = deps;
-    const { stage } = inputs;
-    const versions = await stageVersions(octokit, repo, stage, inputs.versionPattern);
-    const newest = versions[0];
+    const { inputs, octokit, repo, naming } = deps;
+    const { stage, service } = inputs;
+    const history = await stageHistory(deps, naming, stage);
+    const newest = history[0];
     if (!newest) {
-        throw new src/* UserError */.yo(`No version carries a ${stage}- tag yet (matching ${inputs.versionPattern.source}): nothing has been ${stage === inputs.stages[0] ? 'published' : `promoted to ${stage}`}.`);
+        throw new src/* UserError */.yo(`No version of ${service} is at ${stage} yet: no deployment to environment ${environmentOf(deps, stage)} and no ${tagName(naming, stage, '')}* tag matching ${inputs.versionPattern.source}. ${stage === inputs.stages[0] ? 'Publish a version first (mode: publish).' : `Promote one to ${stage} first (mode: fetch then mode: mark).`}`);
     }
+    const tag = tagName(naming, stage, newest.version);
     const [stageInfo, buildInfo] = await Promise.all([
-        getTag(octokit, repo, newest.tag),
-        getTag(octokit, repo, stageTag(inputs.stages[0], newest.version)),
+        getTag(octokit, repo, tag),
+        getTag(octokit, repo, tagName(naming, inputs.stages[0], newest.version)),
     ]);
     const record = buildInfo ? parseRecord(buildInfo.message) : undefined;
-    const outcome = outcomeFromRecord('latest', stage, record, newest.version, newest.tag, stageInfo?.commit ?? buildInfo?.commit ?? '');
-    outcome.previousVersion = versions[1]?.version ?? '';
-    outcome.actions.push(`newest of ${versions.length} ${stage} versions: ${newest.version}`);
+    const outcome = outcomeFromRecord('latest', stage, record, newest.version, tag, stageInfo?.commit ?? buildInfo?.commit ?? newest.deployment?.commit ?? '');
+    outcome.currentVersion = newest.version;
+    outcome.previousVersion = newestOther(history, newest.version);
+    if (newest.deployment) {
+        outcome.deploymentId = String(newest.deployment.id);
+        outcome.deploymentUrl = newest.deployment.url;
+    }
+    outcome.actions.push(newest.deployment
+        ? `newest deployment of ${service} to ${newest.deployment.environment}: ${newest.version} (deployment ${newest.deployment.id})`
+        : `newest ${stage} tag of ${service}: ${newest.version} (no deployments recorded)`);
     return outcome;
 }
 
@@ -52418,28 +52876,72 @@ async function latest(deps) {
 
 
 
+
+
+
 async function mark(deps) {
-    const { inputs, ctx, octokit, repo } = deps;
-    const { version, stage } = inputs;
-    const chain = await verifyChain(octokit, repo, inputs.stages, stage, version);
-    const tag = stageTag(stage, version);
-    const outcome = outcomeFromRecord('mark', stage, chain.record, version, tag, chain.commit);
-    // Read before tagging, so the answer is what the stage held before this version.
-    const previous = await previousVersion(octokit, repo, stage, inputs.versionPattern, version);
-    const message = [
-        `${tag}: ${inputs.service} ${version} promoted to ${stage}`,
-        '',
-        `Promoted-by: ${ctx.actor || 'unknown'}`,
-        `Run: ${(0,src/* runUrl */.Vp)(ctx)}`,
-        `Workflow: ${ctx.workflow}`,
-        `Artifact: ${chain.record.artifact_name}`,
-        `Sha256: ${chain.record.sha256}`,
-        `Promoted-at: ${deps.now().toISOString()}`,
-        ...(inputs.notes ? ['', inputs.notes] : []),
-        '',
-    ].join('\n');
-    const result = await createAnnotatedTag(octokit, repo, tag, message, chain.commit);
-    outcome.actions.push(result.created ? `created tag ${tag} on ${chain.commit.slice(0, 7)}` : `tag ${tag} already on ${chain.commit.slice(0, 7)} (re-run)`);
+    const { inputs, naming } = deps;
+    const chain = await verifyChain(deps, naming, inputs.stage, inputs.version);
+    const history = await stageHistory(deps, naming, inputs.stage);
+    return promote(deps, chain, history, { stage: inputs.stage, version: inputs.version, rollback: false });
+}
+/**
+ * Records a promotion of a verified version: the stage's annotated tag (its message is the record),
+ * a deployment with a `success` status, and the release at the last stage. `history` is what the stage
+ * held before; a re-run whose version is already the newest deployment records nothing twice.
+ */
+async function promote(deps, chain, history, how) {
+    const { inputs, ctx, octokit, repo, naming } = deps;
+    const { stage, version } = how;
+    const tag = tagName(naming, stage, version);
+    const environment = environmentOf(deps, stage);
+    const outcome = how.outcome ?? outcomeFromRecord(how.rollback ? 'rollback' : 'mark', stage, chain.record, version, tag, chain.commit);
+    outcome.currentVersion = history[0]?.version ?? '';
+    outcome.previousVersion = newestOther(history, version);
+    const record = {
+        ...chain.record,
+        schema: RECORD_SCHEMA,
+        promotion: {
+            stage,
+            environment,
+            promoted_by: ctx.actor || 'unknown',
+            run_id: ctx.runId,
+            run_url: (0,src/* runUrl */.Vp)(ctx),
+            workflow: ctx.workflow,
+            promoted_at: deps.now().toISOString(),
+            rollback: how.rollback,
+            notes: inputs.notes,
+        },
+    };
+    const result = await createAnnotatedTag(octokit, repo, tag, formatRecord(record), chain.commit);
+    if (!result.created) {
+        checkStageTag(`${how.rollback ? 'rollback' : 'mark'} of ${inputs.service} ${version} to ${stage}`, result.info, stage, chain.record, chain.buildTag);
+    }
+    outcome.actions.push(result.created ? `created tag ${tag} on ${chain.commit.slice(0, 7)}` : `tag ${tag} already on ${chain.commit.slice(0, 7)}`);
+    const current = history[0];
+    if (current?.deployment && current.version === version) {
+        // Already what the stage holds: a re-run, or a promotion of the current version. Nothing new happened.
+        outcome.deploymentId = String(current.deployment.id);
+        outcome.deploymentUrl = current.deployment.url;
+        outcome.previousVersion = newestOther(history.slice(1), version);
+        outcome.currentVersion = newestOther(history.slice(1), version);
+        outcome.actions.push(`deployment ${current.deployment.id} already records ${version} in ${environment} (re-run): no new deployment`);
+    }
+    else {
+        const deployment = await recordDeployment(octokit, repo, ctx, environment, {
+            service: inputs.service,
+            version,
+            sha256: chain.record.sha256,
+            artifact_name: chain.record.artifact_name,
+            tag,
+            rollback: how.rollback,
+            run_id: ctx.runId,
+            record: chain.record,
+        }, `${inputs.service} ${version}${how.rollback ? ` (rollback from ${outcome.currentVersion || 'nothing'})` : ''}`);
+        outcome.deploymentId = String(deployment.id);
+        outcome.deploymentUrl = deployment.url;
+        outcome.actions.push(`recorded deployment ${deployment.id} of ${version} to environment ${environment}${outcome.currentVersion ? ` (it held ${outcome.currentVersion})` : ''}`);
+    }
     const last = inputs.stages[inputs.stages.length - 1];
     if (stage === last && inputs.release) {
         const body = [
@@ -52447,6 +52949,7 @@ async function mark(deps) {
             '',
             `| | |`,
             `| --- | --- |`,
+            `| Service | ${inputs.service} |`,
             `| Version | ${version} |`,
             `| Commit | ${chain.commit} |`,
             `| Artifact | ${chain.record.artifact_name} |`,
@@ -52459,12 +52962,26 @@ async function mark(deps) {
         outcome.releaseUrl = release.url;
         outcome.actions.push(release.created ? `created release ${release.url}` : `release ${release.url} already exists`);
     }
-    outcome.previousVersion = previous;
     return outcome;
 }
+/** The version a rollback installs: `version` when given, else the one the stage held before its current one. */
+function rollbackTarget(deps, history) {
+    const { inputs, ctx } = deps;
+    const [current] = history;
+    if (!current) {
+        throw new src/* UserError */.yo(`Nothing to roll back for ${inputs.service} at ${inputs.stage}: no deployment or ${inputs.stage} tag records a version yet. Promote a version first (mode: fetch then mode: mark).`);
+    }
+    // A re-run of the rollback that already recorded its deployment: the target is what it installed, not one further back.
+    if (current.deployment?.rollback && current.deployment.runId === ctx.runId) {
+        return { target: current.version, history };
+    }
+    const target = inputs.version || newestOther(history, current.version);
+    if (!target) {
+        throw new src/* UserError */.yo(`Nothing to roll back to for ${inputs.service} at ${inputs.stage}: it has only ever held ${current.version}. Give 'version' to install another version that passed the earlier stages.`);
+    }
+    return { target, history };
+}
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+glob@0.7.0/node_modules/@actions/glob/lib/internal-glob-options-helper.js
@@ -56195,62 +56712,71 @@ function glob_hashFiles(patterns_1) {
 /** Fixed so the same inputs give the same bytes on any machine, at any time. */
 const FIXED_MTIME = new Date(0);
 /**
- * Turns matched paths into sorted archive entries named relative to `root`.
- * Throws for a path outside the root (its name would have to carry `..`).
+ * Turns matched paths into sorted archive entries named relative to `base` (the workspace, or `root`).
+ * Symbolic links are kept as links; a link whose target leaves `base` is refused with its path.
  */
-async function collectEntries(paths, root) {
+async function collectEntries(paths, base) {
     const byName = new Map();
     for (const source of paths) {
-        const rel = (0,external_node_path_.relative)(root, source);
+        const rel = (0,external_node_path_.relative)(base, source);
         if (rel === '')
             continue;
         if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel)) {
-            throw new Error(`'${source}' is outside the workspace ${root}: pack paths inside the workspace.`);
+            throw new src/* UserError */.yo(`Input 'path': '${source}' is outside ${base}: pack paths inside the workspace (and inside 'root' when it is set).`);
         }
         const name = rel.split(external_node_path_.sep).join('/');
-        const stat = await external_node_fs_.promises.stat(source);
-        if (stat.isDirectory())
+        const stat = await external_node_fs_.promises.lstat(source);
+        if (stat.isSymbolicLink()) {
+            const linkname = await external_node_fs_.promises.readlink(source);
+            const target = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(source), linkname);
+            if ((0,external_node_path_.isAbsolute)(linkname) || (target !== base && !target.startsWith(base + external_node_path_.sep))) {
+                throw new src/* UserError */.yo(`Input 'path': ${name} is a symbolic link to '${linkname}', which leaves the packed tree ${base}. Nothing was published: replace the link by the file it points to, or make it point inside the tree.`);
+            }
+            byName.set(name, { name, source, type: 'symlink', size: 0, executable: false, linkname });
+        }
+        else if (stat.isDirectory())
             byName.set(name, { name, source, type: 'directory', size: 0, executable: true });
         else if (stat.isFile())
             byName.set(name, { name, source, type: 'file', size: stat.size, executable: (stat.mode & 0o111) !== 0 });
     }
     return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+function headerOf(entry) {
+    return {
+        linkname: entry.linkname ?? '',
+        devmajor: 0,
+        devminor: 0,
+        name: entry.type === 'directory' ? `${entry.name}/` : entry.name,
+        type: entry.type,
+        mode: entry.type === 'symlink' ? 0o777 : entry.type === 'directory' || entry.executable ? 0o755 : 0o644,
+        mtime: FIXED_MTIME,
+        uid: 0,
+        gid: 0,
+        uname: '',
+        gname: '',
+        size: entry.type === 'file' ? entry.size : 0,
+    };
+}
 /**
- * Writes a deterministic tar.gz of `entries` into `sink`, hashing and counting the gzip bytes as
- * they stream: sorted entries, mtime 0, uid/gid 0 with no owner names, modes 0755/0644, and a
- * gzip header without a timestamp. Nothing is buffered beyond the streams' high-water marks.
+ * Writes a deterministic archive of `entries` into `sink`, hashing and counting the compressed bytes as
+ * they stream: sorted entries, mtime 0, uid/gid 0 with no owner names, modes 0755/0644. Every stage is a
+ * bounded stream with backpressure: memory does not grow with the archive.
  */
-async function packTarGz(entries, sink, level = 6) {
+async function packArchive(entries, sink, compression, level) {
     const pack = tar_stream.pack();
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
-    const nudge = (0,memory/* gcNudge */.m)();
     const tap = new external_node_stream_.Transform({
         transform(chunk, _enc, done) {
             hash.update(chunk);
             size += chunk.length;
-            nudge(chunk.length);
             done(null, chunk);
         },
     });
     const feed = (async () => {
         for (const entry of entries) {
-            const header = {
-                linkname: '',
-                devmajor: 0,
-                devminor: 0,
-                name: entry.type === 'directory' ? `${entry.name}/` : entry.name,
-                type: entry.type,
-                mode: entry.type === 'directory' || entry.executable ? 0o755 : 0o644,
-                mtime: FIXED_MTIME,
-                uid: 0,
-                gid: 0,
-                uname: '',
-                gname: '',
-                size: entry.type === 'file' ? entry.size : 0,
-            };
-            if (entry.type === 'directory') {
+            const header = headerOf(entry);
+            if (entry.type !== 'file') {
                 await new Promise((resolve, reject) => pack.entry(header, (err) => (err ? reject(err) : resolve())));
                 continue;
             }
@@ -56267,8 +56793,15 @@ async function packTarGz(entries, sink, level = 6) {
         pack.finalize();
     })();
     feed.catch((err) => pack.destroy(err));
-    await Promise.all([(0,promises_.pipeline)(pack, (0,external_node_zlib_.createGzip)({ level, chunkSize: 1 << 16 }), tap, sink), feed]);
-    return { sha256: hash.digest('hex'), size, files: entries.filter((e) => e.type === 'file').length };
+    await Promise.all([(0,promises_.pipeline)(pack, createCompressor(compression, level), tap, sink), feed]);
+    const files = entries.filter((e) => e.type === 'file');
+    return {
+        sha256: hash.digest('hex'),
+        size,
+        files: files.length,
+        unpackedBytes: files.reduce((n, e) => n + e.size, 0),
+        entries: entries.length,
+    };
 }
 /** A writable that forwards every chunk to all targets and waits for the slowest (backpressure for a tee). */
 function teeWritable(targets) {
@@ -56324,8 +56857,9 @@ function teeWritable(targets) {
 
 
 
+
 async function publish(deps) {
-    const { inputs, ctx, octokit, repo, log } = deps;
+    const { inputs, ctx, octokit, repo, log, naming } = deps;
     const now = deps.now();
     if (!/^[0-9a-f]{40}$/.test(ctx.sha))
         throw new src/* UserError */.yo(`GITHUB_SHA '${ctx.sha}' is not a commit sha; publish must run in a workflow job.`);
@@ -56334,24 +56868,28 @@ async function publish(deps) {
         throw new src/* UserError */.yo(`The computed version ${version} does not match version-pattern ${inputs.versionPattern.source}; set 'version' explicitly.`);
     }
     const first = inputs.stages[0];
-    const tag = stageTag(first, version);
-    const name = artifactName(inputs.service, version);
+    const tag = tagName(naming, first, version);
+    const name = artifactName(inputs.service, version, inputs.compression);
+    const what = `${inputs.service} ${version}`;
     if (inputs.store !== 's3')
         checkArtifactRuntime();
     // Validate before writing anything: a tag on another commit is a conflict.
     const existing = await getTag(octokit, repo, tag);
     if (existing && existing.commit !== ctx.sha) {
-        throw new src/* UserError */.yo(`Tag ${tag} already exists on commit ${existing.commit.slice(0, 7)}, not on ${ctx.sha.slice(0, 7)}: version ${version} belongs to another build. Nothing was uploaded or tagged; publish a new version.`);
+        throw new src/* UserError */.yo(`Refusing to publish ${what}: tag ${tag} already exists on commit ${existing.commit.slice(0, 7)}, not on ${ctx.sha.slice(0, 7)}: version ${version} belongs to another build. Nothing was uploaded or tagged; publish a new version (leave 'version' empty to compute one).`);
     }
-    const globber = await create(inputs.patterns.join('\n'), {
+    // With 'root', the archive holds the directory's contents at its top (as tar -C root .).
+    const base = inputs.root ? (0,external_node_path_.resolve)(ctx.workspace, inputs.root) : ctx.workspace;
+    const patterns = inputs.patterns.length > 0 ? inputs.patterns : [base];
+    const globber = await create(patterns.join('\n'), {
         matchDirectories: true,
         implicitDescendants: true,
-        followSymbolicLinks: true,
+        followSymbolicLinks: false,
     });
     const matched = await globber.glob();
-    const entries = await collectEntries(matched, ctx.workspace);
+    const entries = await collectEntries(matched, base);
     if (!entries.some((e) => e.type === 'file')) {
-        throw new src/* UserError */.yo(`Input 'path': ${inputs.patterns.map((p) => `'${p}'`).join(', ')} matched no files in ${ctx.workspace}: expected files, directories or globs to pack.`);
+        throw new src/* UserError */.yo(`Input 'path': ${patterns.map((p) => `'${p}'`).join(', ')} matched no files in ${base}: expected files, directories or globs to pack${inputs.root ? " inside 'root'" : ''}.`);
     }
     const workDir = await external_node_fs_.promises.mkdtemp((0,external_node_path_.join)(deps.tempDir, 'promote-artifact-'));
     const file = (0,external_node_path_.join)(workDir, name);
@@ -56365,17 +56903,20 @@ async function publish(deps) {
     if (existing) {
         // A re-run of the same build: the bytes must be the ones already recorded.
         const record = parseRecord(existing.message);
-        const packed = await packTarGz(entries, (0,external_node_fs_.createWriteStream)(file), inputs.compressionLevel);
+        const packed = await packArchive(entries, (0,external_node_fs_.createWriteStream)(file), inputs.compression, inputs.compressionLevel);
         if (!record)
-            throw new src/* UserError */.yo(`Tag ${tag} exists on this commit but carries no release record; delete it or publish a new version.`);
+            throw new src/* UserError */.yo(`Refusing to publish ${what}: tag ${tag} exists on this commit but carries no release record; delete it or publish a new version.`);
+        if (record.service !== inputs.service) {
+            throw new src/* UserError */.yo(`Refusing to publish ${what}: tag ${tag} holds service ${record.service}'s build. Tags named {stage}-{version} are shared by every service: set tag-format: service to name them ${inputs.stages[0]}-${inputs.service}-{version}.`);
+        }
         if (record.sha256 !== packed.sha256) {
-            throw new src/* UserError */.yo(`Tag ${tag} already records sha256 ${record.sha256}, but these files pack to ${packed.sha256}: a version is immutable. Publish a new version (leave 'version' empty to compute one).`);
+            throw new src/* UserError */.yo(`Refusing to publish ${what}: tag ${tag} already records sha256 ${record.sha256}, but these files pack to ${packed.sha256}: a version is immutable. Publish a new version (leave 'version' empty to compute one).`);
         }
         log.info(`${tag} already exists on this commit with the same sha256: nothing to do (re-run).`);
         return {
             ...outcomeFromRecord('publish', first, record, version, tag, ctx.sha),
             path: file,
-            previousVersion: await previousVersion(octokit, repo, first, inputs.versionPattern, version),
+            previousVersion: newestOther(await stageHistory(deps, naming, first), version),
             actions: [`${tag} already published with the same bytes (re-run): nothing uploaded`],
         };
     }
@@ -56388,28 +56929,31 @@ async function publish(deps) {
         client = await s3.s3Client(inputs.s3);
         const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 18 });
         targets.push(body);
-        s3Upload = s3.uploadStream(client, inputs.s3.bucket, key, body, 'application/gzip').catch((error) => {
+        const type = { gzip: 'application/gzip', zstd: 'application/zstd', none: 'application/x-tar' }[inputs.compression];
+        s3Upload = s3.uploadStream(client, inputs.s3.bucket, key, body, type).catch((error) => {
             body.destroy(error);
             throw error;
         });
     }
     let packed;
     try {
-        [packed] = await Promise.all([packTarGz(entries, teeWritable(targets), inputs.compressionLevel), s3Upload]);
+        [packed] = await Promise.all([packArchive(entries, teeWritable(targets), inputs.compression, inputs.compressionLevel), s3Upload]);
     }
     catch (error) {
         await s3Upload.catch(() => undefined);
         throw error;
     }
-    log.info(`Packed ${packed.files} files: ${packed.size} bytes, sha256 ${packed.sha256}.`);
+    log.info(`Packed ${packed.files} files (${packed.unpackedBytes} bytes) into ${packed.size} bytes (${inputs.compression}), sha256 ${packed.sha256}.`);
     if (s3)
         outcome.actions.push(`uploaded ${s3Uri} (multipart, streamed)`);
     let artifactId = null;
     let expiresAt = null;
+    let artifactDigest = null;
     if (useGitHub) {
         const uploaded = await uploadGitHubArtifact(file, inputs.retentionDays, now);
         artifactId = uploaded.id;
         expiresAt = uploaded.expiresAt;
+        artifactDigest = uploaded.digest;
         outcome.actions.push(`uploaded GitHub artifact ${name} (id ${uploaded.id}, expires ${uploaded.expiresAt.slice(0, 10)})`);
         // Guard against a changed file between packing and upload.
         const check = await sha256File(file);
@@ -56417,6 +56961,7 @@ async function publish(deps) {
             throw new Error(`The tarball changed on disk during upload (sha256 ${check.sha256}, packed ${packed.sha256}).`);
     }
     const record = {
+        schema: RECORD_SCHEMA,
         version,
         service: inputs.service,
         repository: ctx.repository,
@@ -56426,8 +56971,13 @@ async function publish(deps) {
         workflow: ctx.workflow,
         artifact_name: name,
         artifact_id: artifactId,
+        artifact_form: artifactId === null ? undefined : 'zip',
+        artifact_digest: artifactDigest,
         sha256: packed.sha256,
         size: packed.size,
+        compression: inputs.compression,
+        unpacked_bytes: packed.unpackedBytes,
+        entries: packed.entries,
         s3_uri: s3Uri,
         s3_endpoint: useS3 && inputs.s3.endpoint ? inputs.s3.endpoint : null,
         created_at: now.toISOString(),
@@ -56445,11 +56995,61 @@ async function publish(deps) {
         ...outcomeFromRecord('publish', first, record, version, tag, ctx.sha),
         path: file,
         actions: outcome.actions,
-        previousVersion: await previousVersion(octokit, repo, first, inputs.versionPattern, version),
+        previousVersion: newestOther(await stageHistory(deps, naming, first), version),
     };
 }
 
+;// CONCATENATED MODULE: ./src/rollback.ts
+
+
+
+
+/**
+ * Installs the version the stage held before its current one (or `version`): the same gate as any
+ * promotion, the same verified download and extraction as fetch, then the tag and deployment that make
+ * the rollback the stage's newest history entry.
+ */
+async function rollback(deps) {
+    const { inputs, naming } = deps;
+    const history = await stageHistory(deps, naming, inputs.stage);
+    const { target } = rollbackTarget(deps, history);
+    const chain = await verifyChain(deps, naming, inputs.stage, target);
+    const outcome = await fetchVerified(deps, chain, inputs.stage, target, 'rollback');
+    outcome.actions.unshift(`rolling ${inputs.service} at ${inputs.stage} back from ${history[0]?.version} to ${target}`);
+    return promote(deps, chain, history, { stage: inputs.stage, version: target, rollback: true, outcome });
+}
+
+;// CONCATENATED MODULE: ./src/tag-format.ts
+
+/**
+ * The tag format: the input when given; otherwise `service` for a new repository, and `plain` where the
+ * first stage already has `{stage}-{version}` tags and none of this service's `{stage}-{service}-{version}`,
+ * so history written before keeps working.
+ */
+async function resolveNaming(octokit, repo, inputs) {
+    const { service } = inputs;
+    if (inputs.tagFormat)
+        return { format: inputs.tagFormat, service, reason: `tag-format: ${inputs.tagFormat} (input)` };
+    const first = inputs.stages[0];
+    const tags = await listTagsWithPrefix(octokit, repo, `${first}-`);
+    const servicePrefix = `${first}-${service}-`;
+    if (tags.some((t) => t.tag.startsWith(servicePrefix) && inputs.versionPattern.test(t.tag.slice(servicePrefix.length)))) {
+        return { format: 'service', service, reason: `tag-format: service (detected: ${servicePrefix}{version} tags exist)` };
+    }
+    const plain = tags.filter((t) => inputs.versionPattern.test(t.version));
+    if (plain.length > 0) {
+        return {
+            format: 'plain',
+            service,
+            reason: `tag-format: plain (detected: ${plain.length} existing ${first}-{version} tags such as ${plain[0].tag}; set tag-format: service to name tags ${servicePrefix}{version})`,
+        };
+    }
+    return { format: 'service', service, reason: `tag-format: service (default: no ${first}- tags yet)` };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -56466,17 +57066,22 @@ async function run() {
 async function main() {
     const inputs = getInputs();
     const ctx = (0,src/* readRunContext */.$p)();
+    const repo = { owner: ctx.owner, repo: ctx.repo };
+    const octokit = createOctokit(inputs.token);
+    const naming = await resolveNaming(octokit, repo, inputs);
     const deps = {
         inputs,
         ctx,
-        repo: { owner: ctx.owner, repo: ctx.repo },
-        octokit: createOctokit(inputs.token),
+        repo,
+        octokit,
+        naming,
         log: { info: lib_core/* info */.pq, warning: lib_core/* warning */.$e },
         now: () => new Date(),
         tempDir: ctx.runnerTemp || (0,external_node_os_.tmpdir)(),
     };
-    const modes = { publish: publish, fetch: fetchArtifact, mark: mark, latest: latest };
+    const modes = { publish: publish, fetch: fetchArtifact, mark: mark, latest: latest, rollback: rollback };
     const outcome = await modes[inputs.mode](deps);
+    outcome.actions.push(naming.reason);
     setOutputs(outcome);
     await (0,src/* writeSummary */.Sy)(renderSummary(inputs.service, outcome));
 }
@@ -56491,6 +57096,9 @@ function setOutputs(o) {
     lib_core/* setOutput */.uH('path', o.path);
     lib_core/* setOutput */.uH('commit-sha', o.commitSha);
     lib_core/* setOutput */.uH('previous-version', o.previousVersion);
+    lib_core/* setOutput */.uH('current-version', o.currentVersion);
+    lib_core/* setOutput */.uH('deployment-id', o.deploymentId);
+    lib_core/* setOutput */.uH('deployment-url', o.deploymentUrl);
     lib_core/* setOutput */.uH('release-url', o.releaseUrl);
 }
 function renderSummary(service, o) {
@@ -56499,6 +57107,7 @@ function renderSummary(service, o) {
         fetch: `Fetched ${service} ${o.version} for ${o.stage}`,
         mark: `Promoted ${service} ${o.version} to ${o.stage}`,
         latest: `Newest ${service} version at ${o.stage}: ${o.version}`,
+        rollback: `Rolled ${service} at ${o.stage} back to ${o.version}`,
     }[o.mode];
     const rows = [
         ['Version', o.version],
@@ -56510,7 +57119,9 @@ function renderSummary(service, o) {
         ['GitHub artifact id', o.artifactId],
         ['S3 copy', o.s3Uri],
         ['Source', o.source ?? ''],
+        ['Current version (before)', o.currentVersion],
         ['Previous version', o.previousVersion],
+        ['Deployment', o.deploymentId ? `${o.deploymentId} (${o.deploymentUrl})` : ''],
         ['Release', o.releaseUrl],
     ];
     const table = (0,src/* markdownTable */.Qj)(['', ''], rows.filter(([, v]) => v !== ''));

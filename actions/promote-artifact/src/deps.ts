@@ -1,6 +1,7 @@
 import type { RunContext } from '@pipeline-actions/kit';
 import type { Octokit } from '@pipeline-actions/kit/github';
 import type { Inputs } from './inputs.js';
+import type { Naming } from './naming.js';
 import type { ReleaseRecord } from './record.js';
 import type { Repo } from './tags.js';
 
@@ -14,6 +15,8 @@ export interface Deps {
   ctx: RunContext;
   repo: Repo;
   octokit: Octokit;
+  /** The tag format in use, resolved once per run. */
+  naming: Naming;
   log: Log;
   now: () => Date;
   /** Directory for temporary files (RUNNER_TEMP). */
@@ -33,6 +36,10 @@ export interface Outcome {
   path: string;
   commitSha: string;
   previousVersion: string;
+  /** What the stage held before this promotion (its newest deployment, else its newest tag). */
+  currentVersion: string;
+  deploymentId: string;
+  deploymentUrl: string;
   releaseUrl: string;
   /** One line a step took, for the job summary. */
   actions: string[];
@@ -62,6 +69,9 @@ export function outcomeFromRecord(
     path: '',
     commitSha: commit,
     previousVersion: '',
+    currentVersion: '',
+    deploymentId: '',
+    deploymentUrl: '',
     releaseUrl: '',
     actions: [],
   };

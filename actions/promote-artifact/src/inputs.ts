@@ -1,7 +1,16 @@
 import { InputReader, type InputGetter } from '@pipeline-actions/kit';
 
-export type Mode = 'publish' | 'fetch' | 'mark' | 'latest';
+export type Mode = 'publish' | 'fetch' | 'mark' | 'latest' | 'rollback';
 export type Store = 'github' | 's3' | 'both';
+export type TagFormat = 'service' | 'plain';
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** Level ranges and defaults per compression (zstd's usual default is 3). */
+export const COMPRESSION_LEVELS: Record<Compression, { min: number; max: number; default: number }> = {
+  gzip: { min: 1, max: 9, default: 6 },
+  zstd: { min: 1, max: 19, default: 3 },
+  none: { min: 0, max: 0, default: 0 },
+};
 
 export const DEFAULT_VERSION_PATTERN = '^[0-9a-f]{7,40}-\\d{8}-\\d{6}$';
 
@@ -21,6 +30,16 @@ export interface Inputs {
   versionPattern: RegExp;
   /** publish: patterns to pack. */
   patterns: string[];
+  /** publish: directory whose contents sit at the archive root (relative to the workspace); '' = the workspace. */
+  root: string;
+  /** Explicit tag format; undefined = detect from the repository's tags. */
+  tagFormat: TagFormat | undefined;
+  /** GitHub environment of the deployments; '' = the stage name. */
+  environment: string;
+  compression: Compression;
+  /** Byte and file limits while extracting; undefined = from the record, with a margin. */
+  maxExtractBytes: number | undefined;
+  maxExtractFiles: number | undefined;
   /** fetch: destination directory. */
   destination: string;
   stage: string;
@@ -39,7 +58,7 @@ const STAGE_RE = /^[a-z0-9][a-z0-9_-]*$/i;
 
 export function getInputs(get?: InputGetter): Inputs {
   const r = new InputReader(get);
-  const mode = r.enumeration<Mode>('mode', ['publish', 'fetch', 'mark', 'latest']);
+  const mode = r.enumeration<Mode>('mode', ['publish', 'fetch', 'mark', 'latest', 'rollback']);
   const service = r.string('service', { required: true, pattern: SERVICE_RE, form: 'a name of letters, digits, ., _ and - (e.g. api)' });
 
   const patternText = r.string('version-pattern', { default: DEFAULT_VERSION_PATTERN }) || DEFAULT_VERSION_PATTERN;
@@ -66,15 +85,16 @@ export function getInputs(get?: InputGetter): Inputs {
   }
   if (stages.length < 1) r.fail('stages', 'is empty: expected the promotion order such as build, qa, prod.');
 
-  let stage = r.string('stage', { required: mode === 'mark', form: `one of the stages (${stages.join(', ')})` });
+  const promotes = mode === 'mark' || mode === 'rollback';
+  let stage = r.string('stage', { required: promotes, form: `one of the stages (${stages.join(', ')})` });
   if (stage === '' && (mode === 'fetch' || mode === 'latest')) stage = stages[0] ?? '';
   if (mode === 'publish') stage = stages[0] ?? '';
   else if (stage !== '' && !stages.includes(stage)) {
     r.fail('stage', `'${stage}' is not one of the stages: ${stages.join(', ')} (set 'stages' to change the order).`);
-  } else if (mode === 'mark' && stage === stages[0]) {
+  } else if (promotes && stage === stages[0]) {
     r.fail(
       'stage',
-      `'${stage}' is the first stage: mode 'publish' creates its tags; mark one of ${stages.slice(1).join(', ') || '(no later stage)'}.`,
+      `'${stage}' is the first stage: mode 'publish' creates its tags; ${mode} one of ${stages.slice(1).join(', ') || '(no later stage)'}.`,
     );
   }
 
@@ -86,14 +106,31 @@ export function getInputs(get?: InputGetter): Inputs {
           .map((l) => l.trim())
           .filter((l) => l !== '' && !l.startsWith('#'))
       : [];
-  if (mode === 'publish' && patterns.length === 0)
-    r.fail('path', 'is required for publish: expected files, directories or globs to pack, one a line.');
+  if (mode === 'publish' && patterns.length === 0 && r.raw('root') === '')
+    r.fail('path', "is required for publish (or set 'root'): expected files, directories or globs to pack, one a line.");
   const destinations = pathText
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (mode === 'fetch' && destinations.length > 1) r.fail('path', 'for fetch is one destination directory, not a list.');
-  const destination = mode === 'fetch' ? (destinations[0] ?? 'artifact') : '';
+  const extracts = mode === 'fetch' || mode === 'rollback';
+  if (extracts && destinations.length > 1) r.fail('path', `for ${mode} is one destination directory, not a list.`);
+  const destination = extracts ? (destinations[0] ?? 'artifact') : '';
+  const root = r.string('root').replace(/\/+$/, '');
+  if (root !== '' && (root.startsWith('/') || root.split('/').includes('..')))
+    r.fail('root', `'${root}' is not a directory inside the workspace: expected a relative path such as build or dist/site.`);
+  const formatText = r.raw('tag-format');
+  const tagFormat = formatText === '' || formatText === 'auto' ? undefined : r.enumeration<TagFormat>('tag-format', ['service', 'plain']);
+  const environment = r.string('environment', {
+    pattern: /^[^\s'"`]{1,255}$/,
+    form: 'a GitHub environment name such as production (empty = the stage name)',
+  });
+  const compression = r.enumeration<Compression>('compression', ['gzip', 'zstd', 'none'], { default: 'gzip' });
+  const levels = COMPRESSION_LEVELS[compression];
+  const compressionLevel =
+    compression === 'none' ? 0 : r.integer('compression-level', { default: levels.default, min: levels.min, max: levels.max });
+  const limit = (name: string) => (r.raw(name) === '' ? undefined : r.integer(name, { min: 1 }));
+  const maxExtractBytes = limit('max-extract-bytes');
+  const maxExtractFiles = limit('max-extract-files');
 
   const store = r.enumeration<Store>('store', ['github', 's3', 'both'], { default: 'github' });
   const bucket = r.string('bucket');
@@ -115,7 +152,6 @@ export function getInputs(get?: InputGetter): Inputs {
 
   const retention = r.raw('retention-days');
   const retentionDays = retention === '' ? undefined : r.integer('retention-days', { min: 1, max: 90 });
-  const compressionLevel = r.integer('compression-level', { default: 6, min: 1, max: 9 });
   const token = r.secret('token');
   if (token === '') r.fail('token', 'is required: expected a GitHub token (the default is ${{ github.token }}).');
   const notes = r.raw('notes');
@@ -128,6 +164,12 @@ export function getInputs(get?: InputGetter): Inputs {
     version,
     versionPattern,
     patterns,
+    root,
+    tagFormat,
+    environment,
+    compression,
+    maxExtractBytes,
+    maxExtractFiles,
     destination,
     stage,
     stages,

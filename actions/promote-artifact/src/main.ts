@@ -8,6 +8,8 @@ import { getInputs } from './inputs.js';
 import { latest } from './latest.js';
 import { mark } from './mark.js';
 import { publish } from './publish.js';
+import { rollback } from './rollback.js';
+import { resolveNaming } from './tag-format.js';
 
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 export async function run(): Promise<void> {
@@ -17,17 +19,22 @@ export async function run(): Promise<void> {
 export async function main(): Promise<void> {
   const inputs = getInputs();
   const ctx = readRunContext();
+  const repo = { owner: ctx.owner, repo: ctx.repo };
+  const octokit = createOctokit(inputs.token);
+  const naming = await resolveNaming(octokit, repo, inputs);
   const deps: Deps = {
     inputs,
     ctx,
-    repo: { owner: ctx.owner, repo: ctx.repo },
-    octokit: createOctokit(inputs.token),
+    repo,
+    octokit,
+    naming,
     log: { info: core.info, warning: core.warning },
     now: () => new Date(),
     tempDir: ctx.runnerTemp || tmpdir(),
   };
-  const modes = { publish, fetch: fetchArtifact, mark, latest };
+  const modes = { publish, fetch: fetchArtifact, mark, latest, rollback };
   const outcome = await modes[inputs.mode](deps);
+  outcome.actions.push(naming.reason);
   setOutputs(outcome);
   await writeSummary(renderSummary(inputs.service, outcome));
 }
@@ -43,6 +50,9 @@ function setOutputs(o: Outcome): void {
   core.setOutput('path', o.path);
   core.setOutput('commit-sha', o.commitSha);
   core.setOutput('previous-version', o.previousVersion);
+  core.setOutput('current-version', o.currentVersion);
+  core.setOutput('deployment-id', o.deploymentId);
+  core.setOutput('deployment-url', o.deploymentUrl);
   core.setOutput('release-url', o.releaseUrl);
 }
 
@@ -52,6 +62,7 @@ export function renderSummary(service: string, o: Outcome): string {
     fetch: `Fetched ${service} ${o.version} for ${o.stage}`,
     mark: `Promoted ${service} ${o.version} to ${o.stage}`,
     latest: `Newest ${service} version at ${o.stage}: ${o.version}`,
+    rollback: `Rolled ${service} at ${o.stage} back to ${o.version}`,
   }[o.mode];
   const rows: [string, string][] = [
     ['Version', o.version],
@@ -63,7 +74,9 @@ export function renderSummary(service: string, o: Outcome): string {
     ['GitHub artifact id', o.artifactId],
     ['S3 copy', o.s3Uri],
     ['Source', o.source ?? ''],
+    ['Current version (before)', o.currentVersion],
     ['Previous version', o.previousVersion],
+    ['Deployment', o.deploymentId ? `${o.deploymentId} (${o.deploymentUrl})` : ''],
     ['Release', o.releaseUrl],
   ];
   const table = markdownTable(

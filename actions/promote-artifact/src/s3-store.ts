@@ -5,16 +5,17 @@ import { UserError } from '@pipeline-actions/kit';
 import { classifyS3Error, createS3Client } from '@pipeline-actions/kit/s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Options } from './inputs.js';
-import { gcTap } from './memory.js';
+import { Transform } from 'node:stream';
 
 /** 5 MiB parts (the S3 minimum), 4 in flight: about 20 MiB of part buffers whatever the artifact size. */
 const PART_SIZE = 5 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
-export function s3Client(options: S3Options, endpoint?: string): Promise<S3Client> {
+/** A client on the inputs' endpoint only: a record never chooses where a signed request goes. */
+export function s3Client(options: S3Options): Promise<S3Client> {
   return createS3Client({
     region: options.region,
-    endpoint: options.endpoint || endpoint || undefined,
+    endpoint: options.endpoint || undefined,
     forcePathStyle: options.forcePathStyle,
   });
 }
@@ -26,6 +27,11 @@ export function s3Key(options: S3Options, service: string, name: string): string
 export function s3Failure(error: unknown, doing: string, bucket: string): Error {
   const kind = classifyS3Error(error);
   const detail = (error as Error)?.message ?? String(error);
+  if (/Could not load credentials|CredentialsProviderError|credential/i.test(`${(error as Error)?.name} ${detail}`)) {
+    return new UserError(
+      `${doing} failed: no AWS credentials (${detail}). Add a step before this one: aws-actions/configure-aws-credentials with role-to-assume (a role allowed s3:GetObject and s3:PutObject on bucket '${bucket}') and aws-region, and give the job 'permissions: id-token: write' so it can assume the role through OIDC.`,
+    );
+  }
   switch (kind) {
     case 'no-such-bucket':
       return new UserError(`${doing} failed: bucket '${bucket}' does not exist (check 'bucket' and 'aws-region').`);
@@ -66,8 +72,15 @@ export async function putJson(client: S3Client, bucket: string, key: string, tex
   }
 }
 
-/** Streams an object to a file; undefined when the object does not exist. */
-export async function downloadToFile(client: S3Client, bucket: string, key: string, file: string): Promise<'ok' | 'missing'> {
+/** Streams an object to a file, reading no more than `maxBytes`; 'missing' when the object does not exist. */
+export async function downloadToFile(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: string,
+  maxBytes: number,
+  what: string,
+): Promise<'ok' | 'missing'> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   let body: Readable;
   try {
@@ -75,8 +88,21 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
     body = out.Body as Readable;
   } catch (error) {
     if (classifyS3Error(error) === 'no-such-key') return 'missing';
-    throw s3Failure(error, `Downloading s3://${bucket}/${key}`, bucket);
+    throw s3Failure(error, `Downloading s3://${bucket}/${key} (${what})`, bucket);
   }
-  await pipeline(body, gcTap(), createWriteStream(file, { highWaterMark: 1 << 18 }));
+  let seen = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > maxBytes)
+        done(
+          new UserError(
+            `Refusing ${what}: s3://${bucket}/${key} is larger than the ${maxBytes} bytes its record says; nothing was extracted.`,
+          ),
+        );
+      else done(null, chunk);
+    },
+  });
+  await pipeline(body, cap, createWriteStream(file, { highWaterMark: 1 << 18 }));
   return 'ok';
 }

@@ -16,10 +16,16 @@ export interface TagInfo {
   message: string;
   /** Tagger date of an annotated tag. */
   date?: string;
+  /** False for a lightweight tag (a ref straight to a commit: no message, no tagger). */
+  annotated: boolean;
+  /** Tagger name of an annotated tag (the identity whose token created it through the API). */
+  tagger?: string;
 }
 
+export type Permission = 'contents: write' | 'contents: read' | 'actions: read' | 'deployments: write' | 'deployments: read';
+
 /** A GitHub API failure turned into the sentence the user needs. */
-export function apiError(error: unknown, doing: string, permission: 'contents: write' | 'contents: read' | 'actions: read'): Error {
+export function apiError(error: unknown, doing: string, permission: Permission): Error {
   const status = httpStatus(error);
   const message = (error as { message?: string })?.message ?? String(error);
   if (status === 403 || status === 401) {
@@ -43,13 +49,14 @@ export async function getTag(octokit: Octokit, repo: Repo, tag: string): Promise
     if (httpStatus(error) === 404) return undefined;
     throw apiError(error, `Reading tag ${tag}`, 'contents: read');
   }
-  const info: TagInfo = { tag, refSha: ref.object.sha, commit: ref.object.sha, message: '' };
+  const info: TagInfo = { tag, refSha: ref.object.sha, commit: ref.object.sha, message: '', annotated: ref.object.type === 'tag' };
   let object = ref.object;
   for (let depth = 0; object.type === 'tag' && depth < 5; depth++) {
     const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: object.sha });
     if (depth === 0) {
       info.message = data.message;
       info.date = data.tagger?.date;
+      info.tagger = data.tagger?.name;
     }
     object = data.object;
   }
@@ -90,7 +97,7 @@ export async function createAnnotatedTag(
     }
     throw apiError(error, `Creating the tag ${tag}`, 'contents: write');
   }
-  return { created: true, info: { tag, refSha: tagSha, commit, message, date } };
+  return { created: true, info: { tag, refSha: tagSha, commit, message, date, annotated: true } };
 }
 
 function sameCommitOrConflict(existing: TagInfo, commit: string): CreateTagResult {
@@ -100,20 +107,20 @@ function sameCommitOrConflict(existing: TagInfo, commit: string): CreateTagResul
   );
 }
 
-/** Every `{stage}-*` tag, with the version after the prefix. */
-export async function listStageTags(
+/** Every tag starting with `prefix`, with the version after it. */
+export async function listTagsWithPrefix(
   octokit: Octokit,
   repo: Repo,
-  stage: string,
+  prefix: string,
 ): Promise<{ tag: string; version: string; sha: string; type: string }[]> {
   try {
-    const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { ...repo, ref: `tags/${stage}-`, per_page: 100 });
+    const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { ...repo, ref: `tags/${prefix}`, per_page: 100 });
     return refs.map((r) => {
       const tag = r.ref.replace(/^refs\/tags\//, '');
-      return { tag, version: tag.slice(stage.length + 1), sha: r.object.sha, type: r.object.type };
+      return { tag, version: tag.slice(prefix.length), sha: r.object.sha, type: r.object.type };
     });
   } catch (error) {
-    throw apiError(error, `Listing the ${stage}- tags`, 'contents: read');
+    throw apiError(error, `Listing the ${prefix}* tags`, 'contents: read');
   }
 }
 

@@ -22,14 +22,6 @@ export function versionTimestamp(version: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export function artifactName(service: string, version: string): string {
-  return `service-${service}-${version}.tar.gz`;
-}
-
-export function stageTag(stage: string, version: string): string {
-  return `${stage}-${version}`;
-}
-
 export interface StagedVersion {
   version: string;
   tag: string;

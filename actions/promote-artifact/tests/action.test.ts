@@ -131,7 +131,7 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
     );
     const o = published.outputs;
     expect(o.version).toBe(version);
-    expect(o.tag).toBe(`build-${version}`);
+    expect(o.tag).toBe(`build-api-${version}`);
     expect(o['artifact-name']).toBe(`service-api-${version}.tar.gz`);
     expect(o.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Number(o.size)).toBeGreaterThan(0);
@@ -142,11 +142,11 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
     const artifact = gh.artifacts.find({ name: o['artifact-name'], runId: 5001 });
     expect(artifact).toBeDefined();
     expect(o['artifact-id']).toBe(String(artifact!.id));
-    expect(artifact!.digest).toBe(`sha256:${o.sha256}`);
-    expect(gh.artifacts.content(artifact!).length).toBe(Number(o.size));
+    // The zip container download-artifact expects, around the archive.
+    expect(gh.artifacts.content(artifact!).readUInt32LE(0)).toBe(0x04034b50);
 
-    expect(tagCommit(`build-${version}`)).toBe(SHA_A);
-    const record = JSON.parse(tagMessage(`build-${version}`)) as Record<string, unknown>;
+    expect(tagCommit(`build-api-${version}`)).toBe(SHA_A);
+    const record = JSON.parse(tagMessage(`build-api-${version}`)) as Record<string, unknown>;
     expect(record).toMatchObject({
       version,
       service: 'api',
@@ -156,6 +156,8 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
       workflow: 'Pipeline',
       artifact_name: o['artifact-name'],
       artifact_id: artifact!.id,
+      artifact_form: 'zip',
+      artifact_digest: artifact!.digest,
       sha256: o.sha256,
       size: Number(o.size),
       s3_uri: o['s3-uri'],
@@ -181,13 +183,18 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
 
   it('marks qa with an annotated tag naming who and the run', async () => {
     const r = ok(await step({ inputs: { mode: 'mark', version, stage: 'qa', notes: 'smoke tests green' }, runId: 6001, actor: 'qa-bot' }));
-    expect(r.outputs.tag).toBe(`qa-${version}`);
+    expect(r.outputs.tag).toBe(`qa-api-${version}`);
     expect(r.outputs['release-url']).toBe('');
-    expect(tagCommit(`qa-${version}`)).toBe(SHA_A);
-    const message = tagMessage(`qa-${version}`);
-    expect(message).toContain('Promoted-by: qa-bot');
-    expect(message).toContain('/actions/runs/6001');
-    expect(message).toContain('smoke tests green');
+    expect(tagCommit(`qa-api-${version}`)).toBe(SHA_A);
+    const record = JSON.parse(tagMessage(`qa-api-${version}`)) as { sha256: string; promotion: Record<string, unknown> };
+    expect(record.sha256).toBe(published.outputs.sha256);
+    expect(record.promotion).toMatchObject({ stage: 'qa', environment: 'qa', promoted_by: 'qa-bot', notes: 'smoke tests green' });
+    expect(String(record.promotion.run_url)).toContain('/actions/runs/6001');
+    expect(r.outputs['deployment-id']).toMatch(/^\d+$/);
+    const deployment = gh.deployments.deployments.find((d) => String(d.id) === r.outputs['deployment-id'])!;
+    expect(deployment).toMatchObject({ environment: 'qa', sha: SHA_A, task: 'deploy:api' });
+    expect(deployment.payload).toMatchObject({ service: 'api', version, sha256: published.outputs.sha256 });
+    expect(deployment.statuses.map((s) => s.state)).toEqual(['success']);
   });
 
   it('fetches and marks prod, creating the release with the notes', async () => {
@@ -195,10 +202,10 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
     ok(await step({ inputs: { mode: 'fetch', version, stage: 'prod' }, runId: 7001, runnerDir }));
     expect(existsSync(join(runnerDir, 'workspace', 'artifact', 'dist', 'index.js'))).toBe(true);
     const r = ok(await step({ inputs: { mode: 'mark', version, stage: 'prod', notes: 'Release notes for prod' }, runId: 7001 }));
-    expect(tagCommit(`prod-${version}`)).toBe(SHA_A);
-    const release = gh.git.repo(REPO).releases.find((x) => x.tag_name === `prod-${version}`);
+    expect(tagCommit(`prod-api-${version}`)).toBe(SHA_A);
+    const release = gh.git.repo(REPO).releases.find((x) => x.tag_name === `prod-api-${version}`);
     expect(release?.body).toContain('Release notes for prod');
-    expect(r.outputs['release-url']).toContain(`/releases/tag/prod-${version}`);
+    expect(r.outputs['release-url']).toContain(`/releases/tag/prod-api-${version}`);
   });
 
   it('treats a re-run of mark as success without a second tag or release', async () => {
@@ -206,8 +213,8 @@ describe('promote-artifact: publish, fetch and mark across build, qa and prod', 
     const r = ok(await step({ inputs: { mode: 'mark', version, stage: 'prod', notes: 'again' }, runId: 7001 }));
     expect(r.summary).toContain('already');
     expect(tagNames().length).toBe(tagsBefore);
-    expect(gh.git.repo(REPO).releases.filter((x) => x.tag_name === `prod-${version}`)).toHaveLength(1);
-    expect(r.outputs['release-url']).toContain(`prod-${version}`);
+    expect(gh.git.repo(REPO).releases.filter((x) => x.tag_name === `prod-api-${version}`)).toHaveLength(1);
+    expect(r.outputs['release-url']).toContain(`prod-api-${version}`);
   });
 
   it('treats a re-run of publish with the same files as success', async () => {
@@ -236,22 +243,22 @@ describe('promote-artifact: refusals', () => {
   it('refuses prod without the qa tag, saying which tag and how to promote it', async () => {
     const runnerDir = workspaceWith({});
     const error = failed(await step({ inputs: { mode: 'fetch', version, stage: 'prod' }, runnerDir }));
-    expect(error).toContain(`qa-${version}`);
+    expect(error).toContain(`qa-api-${version}`);
     expect(error).toMatch(/Promote it to qa first/);
     expect(existsSync(join(runnerDir, 'workspace', 'artifact'))).toBe(false);
     const markError = failed(await step({ inputs: { mode: 'mark', version, stage: 'prod' } }));
-    expect(markError).toContain(`qa-${version}`);
-    expect(tagNames()).not.toContain(`prod-${version}`);
+    expect(markError).toContain(`qa-api-${version}`);
+    expect(tagNames()).not.toContain(`prod-api-${version}`);
   });
 
   it('fails on a tag that already points at another commit, tagging nothing', async () => {
-    seedTag(`qa-${version}`, SHA_C);
+    seedTag(`qa-api-${version}`, SHA_C);
     const error = failed(await step({ inputs: { mode: 'mark', version, stage: 'qa' }, sha: SHA_B }));
     expect(error).toMatch(/already exists on commit fedcba9/);
-    expect(tagCommit(`qa-${version}`)).toBe(SHA_C);
+    expect(tagCommit(`qa-api-${version}`)).toBe(SHA_C);
     const fetchError = failed(await step({ inputs: { mode: 'fetch', version, stage: 'prod' }, runnerDir: workspaceWith({}) }));
     expect(fetchError).toMatch(/must share its commit/);
-    gh.git.repo(REPO).refs.delete(`refs/tags/qa-${version}`);
+    gh.git.repo(REPO).refs.delete(`refs/tags/qa-api-${version}`);
   });
 
   it('refuses publishing an existing version from another commit', async () => {
@@ -273,7 +280,7 @@ describe('promote-artifact: refusals', () => {
     ok(await step({ inputs: { mode: 'fetch', version, stage: 'qa' }, runnerDir: workspaceWith({}) }));
     const error = failed(await step({ inputs: { mode: 'mark', version, stage: 'qa' }, token: 'ghs_readonlytoken' }));
     expect(error).toContain('contents: write');
-    expect(tagNames()).not.toContain(`qa-${version}`);
+    expect(tagNames()).not.toContain(`qa-api-${version}`);
   });
 
   it('names actions: read when the artifact listing is refused', async () => {
@@ -328,7 +335,7 @@ describe('promote-artifact: durability and integrity', () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
     const runnerDir = workspaceWith({});
     const error = failed(await step({ inputs: { mode: 'fetch', version, stage: 'qa' }, runnerDir }));
-    expect(error).toContain('Digest mismatch');
+    expect(error).toContain('digest mismatch');
     expect(error).toContain(p.outputs.sha256);
     expect(readdirSync(join(runnerDir, 'workspace'))).toEqual([]);
   });
@@ -371,7 +378,7 @@ describe('promote-artifact: latest and rollback', () => {
   it('finds the newest version at a stage by the time inside it, not by name', async () => {
     const r = ok(await step({ inputs: { mode: 'latest', stage: 'prod' } }));
     expect(r.outputs.version).toBe(newer);
-    expect(r.outputs.tag).toBe(`prod-${newer}`);
+    expect(r.outputs.tag).toBe(`prod-api-${newer}`);
     expect(r.outputs['previous-version']).toBe(older);
     expect(r.outputs['commit-sha']).toBe(SHA_C);
   });

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { extractTarGz, safeEntryPath } from '../src/extract.js';
+import { extractArchive, safeEntryPath } from '../src/extract.js';
 import { getInputs } from '../src/inputs.js';
-import { collectEntries, packTarGz } from '../src/pack.js';
+import { collectEntries, packArchive } from '../src/pack.js';
 import { parseRecord, parseS3Uri } from '../src/record.js';
 import { compareNewestFirst, computeVersion, versionTimestamp } from '../src/version.js';
 
+const LIMITS = { maxBytes: 1 << 20, maxEntries: 100 };
 const dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'promote-unit-'));
@@ -50,7 +51,7 @@ describe('versions', () => {
 describe('records', () => {
   it('reads the JSON record out of a tag message and rejects anything else', () => {
     const sha256 = 'a'.repeat(64);
-    expect(parseRecord(`${JSON.stringify({ sha256, artifact_name: 'x.tar.gz' })}\n`)).toMatchObject({ sha256 });
+    expect(parseRecord(`${JSON.stringify({ sha256, artifact_name: 'x.tar.gz', size: 1, version: 'v' })}\n`)).toMatchObject({ sha256 });
     expect(parseRecord('just a message')).toBeUndefined();
     expect(parseRecord('{"sha256":"nothex","artifact_name":"x"}')).toBeUndefined();
     expect(parseS3Uri('s3://bucket/a/b.tar.gz')).toEqual({ bucket: 'bucket', key: 'a/b.tar.gz' });
@@ -68,15 +69,15 @@ describe('deterministic packing and safe extraction', () => {
       root,
     );
     expect(entries.map((e) => e.name)).toEqual(['dist', 'dist/b.txt', 'dist/sub', 'dist/sub/a.txt']);
-    const one = await packTarGz(entries, createWriteStream(join(root, 'one.tar.gz')));
-    const two = await packTarGz(entries, createWriteStream(join(root, 'two.tar.gz')));
+    const one = await packArchive(entries, createWriteStream(join(root, 'one.tar.gz')), 'gzip', 6);
+    const two = await packArchive(entries, createWriteStream(join(root, 'two.tar.gz')), 'gzip', 6);
     expect(two.sha256).toBe(one.sha256);
     expect(
       createHash('sha256')
         .update(readFileSync(join(root, 'one.tar.gz')))
         .digest('hex'),
     ).toBe(one.sha256);
-    await extractTarGz(join(root, 'one.tar.gz'), join(root, 'out'));
+    await extractArchive(join(root, 'one.tar.gz'), join(root, 'out'), 'gzip', LIMITS);
     expect(readFileSync(join(root, 'out', 'dist', 'sub', 'a.txt'), 'utf8')).toBe('a');
   });
 
@@ -89,7 +90,7 @@ describe('deterministic packing and safe extraction', () => {
     pack.entry({ name: '../evil.txt' }, 'evil');
     pack.finalize();
     await pipeline(pack, createGzip(), createWriteStream(join(root, 'bad.tar.gz')));
-    await expect(extractTarGz(join(root, 'bad.tar.gz'), join(root, 'dest'))).rejects.toThrow(/unsafe path/);
+    await expect(extractArchive(join(root, 'bad.tar.gz'), join(root, 'dest'), 'gzip', LIMITS)).rejects.toThrow(/unsafe path/);
     expect(existsSync(join(root, 'evil.txt'))).toBe(false);
     expect(existsSync(join(root, 'dest'))).toBe(false);
     expect(readdirSync(root)).toEqual(['bad.tar.gz']);
