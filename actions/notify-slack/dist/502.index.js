@@ -292,7 +292,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 2199:
+/***/ 1723:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -494,7 +494,7 @@ __exportStar(__webpack_require__(6254), exports);
 __exportStar(__webpack_require__(8232), exports);
 __exportStar(__webpack_require__(6768), exports);
 __exportStar(__webpack_require__(321), exports);
-__exportStar(__webpack_require__(2199), exports);
+__exportStar(__webpack_require__(1723), exports);
 __exportStar(__webpack_require__(5589), exports);
 __exportStar(__webpack_require__(3246), exports);
 __exportStar(__webpack_require__(3763), exports);
@@ -4976,7 +4976,7 @@ exports["default"] = PriorityQueue;
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-const retry = __webpack_require__(400);
+const retry = __webpack_require__(5638);
 
 const networkErrorMsgs = [
 	'Failed to fetch', // Chrome
@@ -5128,7 +5128,7 @@ module.exports.TimeoutError = TimeoutError;
 
 /***/ }),
 
-/***/ 400:
+/***/ 5638:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(6574);

@@ -6,92 +6,93 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   callWebApi: () => (/* binding */ callWebApi)
+/* harmony export */   createSlackApi: () => (/* binding */ createSlackApi)
 /* harmony export */ });
-/* harmony import */ var _send_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2641);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8337);
 
 /**
- * Calls the Slack Web API through @slack/web-api (loaded only in token mode): it waits Retry-After
- * on 429, retries 5xx and network errors with randomised exponential backoff (p-retry), bounds each
- * request with a timeout and turns `ok:false` into a platform error carrying Slack's code.
- * Our wrapper adds the HTTP status (via a counting fetch), the attempt count and a secret-free message.
+ * The Slack Web API through @slack/web-api (loaded only in token mode). The SDK does the request,
+ * its form or multipart body and `ok:false` → platform error; our loop does the retries, so a 429
+ * waits at most max-retry-wait-seconds (the SDK would sleep any Retry-After) and a non-429 4xx
+ * (a wrong slack-api-url) is not retried as if transient.
  */
-async function callWebApi(token, apiUrl, method, body, options) {
-    const { WebClient, WebClientEvent, ErrorCode, LogLevel } = await __webpack_require__.e(/* import() */ 502).then(__webpack_require__.t.bind(__webpack_require__, 6502, 23));
-    let attempts = 0;
+async function createSlackApi(token, apiUrl, options) {
+    const { WebClient, ErrorCode, LogLevel } = await __webpack_require__.e(/* import() */ 502).then(__webpack_require__.t.bind(__webpack_require__, 6502, 23));
     let statusCode;
     const baseFetch = options.fetch ?? fetch;
-    const countingFetch = async (input, init) => {
-        attempts++;
+    const trackingFetch = async (input, init) => {
         statusCode = undefined;
         const res = await baseFetch(input, init);
         statusCode = res.status;
         return res;
     };
-    const log = options.log;
+    const ignore = () => undefined;
     const client = new WebClient(token, {
         slackApiUrl: apiUrl,
         timeout: options.timeoutMs,
-        fetch: countingFetch,
+        fetch: trackingFetch,
         allowAbsoluteUrls: false,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
         logger: {
-            debug: () => undefined,
-            info: (...msg) => log(msg.map(String).join(' ')),
-            warn: (...msg) => log(msg.map(String).join(' ')),
-            error: (...msg) => log(msg.map(String).join(' ')),
-            setLevel: () => undefined,
-            getLevel: () => LogLevel.INFO,
-            setName: () => undefined,
-        },
-        retryConfig: {
-            retries: options.retries,
-            factor: 2,
-            minTimeout: 500,
-            maxTimeout: 10_000,
-            randomize: true,
-            // p-retry reads this from the same options object (the SDK's type does not list it). Throwing here
-            // stops the retries: the SDK would otherwise retry any non-429 4xx (a wrong slack-api-url) as if transient.
-            onFailedAttempt: (error) => {
-                const status = error.code === ErrorCode.HTTPError ? (error.statusCode ?? 0) : 0;
-                if (status >= 400 && status < 500 && status !== 429)
-                    throw error;
-                if (error.retriesLeft > 0)
-                    log(`Slack ${method} attempt failed (${describe(error)}); retrying (${error.retriesLeft} left).`);
-            },
+            debug: ignore,
+            info: ignore,
+            warn: (...msg) => options.log(msg.map(String).join(' ')),
+            error: (...msg) => options.log(msg.map(String).join(' ')),
+            setLevel: ignore,
+            getLevel: () => LogLevel.WARN,
+            setName: ignore,
         },
     });
-    // The SDK sleeps the whole Retry-After (each wait counts as one retry); say so when it is long.
-    client.on(WebClientEvent.RATE_LIMITED, (seconds) => {
-        if (seconds * 1000 > _send_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_RETRY_AFTER_MS */ .yL)
-            log(`Slack asks to wait ${seconds} s (Retry-After) before the next try.`);
-    });
-    try {
-        const result = (await client.apiCall(method, body));
-        return { ok: true, statusCode: statusCode ?? 200, ts: result.ts ?? '', channel: result.channel ?? '', attempts };
-    }
-    catch (error) {
-        let message = describe(error);
-        if (attempts > 1)
-            message += `, after ${attempts} attempts`;
-        return { ok: false, statusCode, error: message, attempts };
-    }
-    /** The SDK's error in one line, with Slack's code; the SDK never puts the token in its messages. */
-    function describe(error) {
-        const e = error;
-        if (e.code === ErrorCode.PlatformError)
-            return `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
-        if (e.code === ErrorCode.HTTPError)
-            return `Slack answered HTTP ${e.statusCode ?? statusCode}`;
-        if (e.code === ErrorCode.RequestError) {
-            const original = e.original;
-            return original?.name === 'TimeoutError' || original?.name === 'AbortError'
-                ? `no answer within ${options.timeoutMs / 1000} s`
-                : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
+    async function attempt(method, args) {
+        try {
+            const data = (await client.apiCall(method, args));
+            const { response_metadata: _meta, ...response } = data;
+            return {
+                result: {
+                    ok: true,
+                    statusCode: statusCode ?? 200,
+                    ts: typeof data.ts === 'string' ? data.ts : '',
+                    channel: typeof data.channel === 'string' ? data.channel : '',
+                    response,
+                },
+            };
         }
-        if (/rate limit/i.test(e.message ?? ''))
-            return 'rate limited by Slack (HTTP 429)';
-        return e.message ?? String(error);
+        catch (error) {
+            const e = error;
+            if (e.code === ErrorCode.PlatformError) {
+                const { response_metadata: _meta, ...response } = e.data ?? {};
+                return {
+                    result: { ok: false, statusCode, response, error: `Slack refused ${method}: ${String(e.data?.error ?? 'unknown_error')}` },
+                };
+            }
+            if (e.code === ErrorCode.RateLimitedError)
+                return {
+                    result: { ok: false, statusCode: 429, error: 'rate limited by Slack (HTTP 429)' },
+                    retry: { reason: `Slack rate limit (429) on ${method}`, retryAfterMs: (e.retryAfter ?? 1) * 1000 },
+                };
+            if (e.code === ErrorCode.HTTPError) {
+                const status = e.statusCode ?? statusCode ?? 0;
+                const result = { ok: false, statusCode: status, error: `Slack answered HTTP ${status}` };
+                return status >= 500 || status === 0 ? { result, retry: { reason: `Slack answered HTTP ${status} to ${method}` } } : { result };
+            }
+            if (e.code === ErrorCode.RequestError) {
+                const reason = (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .describeNetworkError */ .gl)(e.original, options.timeoutMs);
+                return { result: { ok: false, error: reason }, retry: { reason: `Slack ${method} failed (${reason})` } };
+            }
+            return { result: { ok: false, statusCode, error: `Slack ${method} failed: ${e.message ?? String(error)}` } };
+        }
     }
+    return {
+        call: (method, args) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(() => attempt(method, args), options),
+        // Files appear only when completeUploadExternal succeeds, so retrying the whole upload adds no duplicate.
+        upload: (files, channelId, threadTs, comment) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(() => attempt('files.uploadV2', {
+            channel_id: channelId,
+            thread_ts: threadTs,
+            ...(comment ? { initial_comment: comment } : {}),
+            file_uploads: files.map((f) => ({ file: f.file, filename: f.filename })),
+        }), options),
+    };
 }
 
 

@@ -28370,17 +28370,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2641:
+/***/ 8337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   WW: () => (/* binding */ postWebhook),
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   Vs: () => (/* binding */ retryAfterMs),
 /* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   yL: () => (/* binding */ MAX_RETRY_AFTER_MS)
+/* harmony export */   gl: () => (/* binding */ describeNetworkError)
 /* harmony export */ });
-/* unused harmony exports defaultSleep, backoffMs, retryAfterMs */
-/** The longest Retry-After the action honours; Slack asks for seconds, not minutes. */
-const MAX_RETRY_AFTER_MS = 60_000;
+/* unused harmony exports defaultSleep, backoffMs */
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -28398,14 +28397,39 @@ function retryAfterMs(header, now = Date.now()) {
     const at = Date.parse(header);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-/** Replaces every secret in `text` with ***. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const s of [...secrets].sort((a, b) => b.length - a.length))
-        if (s)
-            out = out.split(s).join('***');
-    return out;
+const seconds = (ms) => (ms / 1000).toFixed(1);
+/**
+ * Runs `attempt` until it needs no retry, at most `retries` more times. A 429 waits its Retry-After
+ * when that is within `maxRetryWaitMs` and stops at once when it is longer; anything else retryable
+ * backs off with jitter.
+ */
+async function withRetries(attempt, options) {
+    const sleep = options.sleep ?? defaultSleep;
+    let last = { ok: false, attempts: 0, error: 'not sent' };
+    for (let n = 0; n <= options.retries; n++) {
+        const { result, retry } = await attempt(n);
+        last = { ...result, attempts: n + 1 };
+        if (!retry)
+            return last;
+        const left = options.retries - n;
+        const asked = retry.retryAfterMs;
+        if (asked !== undefined && asked > options.maxRetryWaitMs) {
+            last.error = `${last.error ?? retry.reason}: Slack asked to wait ${seconds(asked)} s (Retry-After), more than max-retry-wait-seconds (${options.maxRetryWaitMs / 1000}), so it was not retried`;
+            return last;
+        }
+        if (left === 0)
+            break;
+        const wait = asked ?? backoffMs(n, options.random);
+        options.log(asked !== undefined
+            ? `${retry.reason}; waiting ${seconds(wait)} s as Retry-After asks, then retrying (${left} ${left === 1 ? 'retry' : 'retries'} left).`
+            : `${retry.reason}; retrying in ${seconds(wait)} s (${left} left).`);
+        await sleep(wait);
+    }
+    if (last.attempts > 1)
+        last.error = `${last.error}, after ${last.attempts} attempts`;
+    return last;
 }
+/** A fetch error in words: a timeout, or the network error with its code. */
 function describeNetworkError(error, timeoutMs) {
     const e = error;
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
@@ -28413,60 +28437,13 @@ function describeNetworkError(error, timeoutMs) {
     const cause = e?.cause?.code ?? e?.cause?.message;
     return `network error: ${e?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
 }
-/**
- * POSTs the payload to an incoming webhook. Slack answers `ok` (200) or an error word such as
- * `invalid_payload` (4xx, not retried). 429 waits Retry-After, 5xx / network errors / timeouts back off
- * with jitter; at most `retries` retries. Our own code: @slack/webhook does not retry 429.
- */
-async function postWebhook(url, payload, options) {
-    const doFetch = options.fetch ?? fetch;
-    const sleep = options.sleep ?? defaultSleep;
-    const body = JSON.stringify(payload);
-    let last = { ok: false, attempts: 0, error: 'not sent' };
-    for (let attempt = 0; attempt <= options.retries; attempt++) {
-        const attempts = attempt + 1;
-        const left = options.retries - attempt;
-        let wait;
-        try {
-            const res = await doFetch(url, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json; charset=utf-8' },
-                body,
-                redirect: 'error',
-                signal: AbortSignal.timeout(options.timeoutMs),
-            });
-            const answer = (await res.text()).trim().slice(0, 200);
-            if (res.ok)
-                return { ok: true, statusCode: res.status, attempts };
-            last = { ok: false, statusCode: res.status, attempts, error: `Slack answered HTTP ${res.status}${answer ? ` ${answer}` : ''}` };
-            if (res.status === 429) {
-                const asked = retryAfterMs(res.headers.get('retry-after'));
-                wait = Math.min(asked ?? backoffMs(attempt, options.random), MAX_RETRY_AFTER_MS);
-                last.error = `rate limited by Slack (HTTP 429)`;
-                if (left > 0)
-                    options.log(`Slack rate limit (429); waiting ${(wait / 1000).toFixed(1)} s${asked !== undefined ? ' as Retry-After asks' : ''}, then retrying (${left} ${left === 1 ? 'retry' : 'retries'} left).`);
-            }
-            else if (res.status >= 500) {
-                wait = backoffMs(attempt, options.random);
-                if (left > 0)
-                    options.log(`Slack answered HTTP ${res.status}; retrying in ${(wait / 1000).toFixed(1)} s (${left} left).`);
-            }
-            else {
-                return last;
-            }
-        }
-        catch (error) {
-            last = { ok: false, attempts, error: describeNetworkError(error, options.timeoutMs) };
-            wait = backoffMs(attempt, options.random);
-            if (left > 0)
-                options.log(`Slack request failed (${last.error}); retrying in ${(wait / 1000).toFixed(1)} s (${left} left).`);
-        }
-        if (left > 0)
-            await sleep(wait);
-    }
-    if (options.retries > 0)
-        last.error = `${last.error}, after ${last.attempts} attempts`;
-    return last;
+/** Replaces every secret in `text` with ***. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const s of [...secrets].sort((a, b) => b.length - a.length))
+        if (s)
+            out = out.split(s).join('***');
+    return out;
 }
 
 
@@ -28577,6 +28554,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28626,10 +28610,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 
 /***/ }),
 
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
 /***/ 7075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
 
 /***/ }),
 
@@ -37284,8 +37282,8 @@ exports.visitAsync = visitAsync;
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -37297,6 +37295,9 @@ exports.visitAsync = visitAsync;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -37386,6 +37387,15 @@ exports.visitAsync = visitAsync;
 /******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
 /******/ 	};
 /******/ })();
 /******/ 
@@ -37771,11 +37781,11 @@ var HttpCodes;
     HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
     HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
+var lib_Headers;
 (function (Headers) {
     Headers["Accept"] = "accept";
     Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+})(lib_Headers || (lib_Headers = {}));
 var MediaTypes;
 (function (MediaTypes) {
     MediaTypes["ApplicationJson"] = "application/json";
@@ -37930,7 +37940,7 @@ class lib_HttpClient {
      */
     getJson(requestUrl_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
@@ -37938,8 +37948,8 @@ class lib_HttpClient {
     postJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.post(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -37948,8 +37958,8 @@ class lib_HttpClient {
     putJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.put(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -37958,8 +37968,8 @@ class lib_HttpClient {
     patchJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.patch(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -38226,7 +38236,7 @@ class lib_HttpClient {
     _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[lib_Headers.ContentType];
             if (headerValue) {
                 if (typeof headerValue === 'number') {
                     clientHeader = String(headerValue);
@@ -38239,7 +38249,7 @@ class lib_HttpClient {
                 }
             }
         }
-        const additionalValue = additionalHeaders[Headers.ContentType];
+        const additionalValue = additionalHeaders[lib_Headers.ContentType];
         // Return the first non-undefined value, converting numbers or arrays to strings if necessary
         if (additionalValue !== undefined) {
             if (typeof additionalValue === 'number') {
@@ -40312,7 +40322,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -40805,6 +40815,13 @@ const LIMITS = {
     contextText: 3000,
     blocks: 50,
     text: 40_000,
+    /** One markdown block, and all markdown blocks of a message together. */
+    markdown: 12_000,
+    /** Ours: Slack documents no per-block figure and answers msg_blocks_too_long well below 40,000. */
+    richText: 4_000,
+    imageUrl: 3000,
+    altText: 2000,
+    imageTitle: 2000,
 };
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Problems that make a custom payload unusable; each names what is wrong. Empty when usable. */
@@ -40874,43 +40891,12 @@ function limitText(obj, max, notes, what) {
 }
 function limitBlocks(blocks, notes, where) {
     const out = [];
+    const budget = { markdown: LIMITS.markdown };
     for (const block of blocks) {
-        if (!isObject(block)) {
+        if (!isObject(block))
             out.push(block);
-            continue;
-        }
-        if (block.type === 'header') {
-            out.push({ ...block, text: limitText(block.text, LIMITS.header, notes, 'header') });
-        }
-        else if (block.type === 'section') {
-            const section = { ...block };
-            if (section.text !== undefined)
-                section.text = limitText(section.text, LIMITS.sectionText, notes, 'section text');
-            if (Array.isArray(section.fields)) {
-                const fields = section.fields.map((f) => limitText(f, LIMITS.fieldText, notes, 'field'));
-                if (fields.length > LIMITS.fieldsPerSection) {
-                    notes.push(`a section with ${fields.length} fields split into sections of ${LIMITS.fieldsPerSection}`);
-                    out.push({ ...section, fields: fields.slice(0, LIMITS.fieldsPerSection) });
-                    for (let i = LIMITS.fieldsPerSection; i < fields.length; i += LIMITS.fieldsPerSection) {
-                        out.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });
-                    }
-                    continue;
-                }
-                section.fields = fields;
-            }
-            out.push(section);
-        }
-        else if (block.type === 'context' && Array.isArray(block.elements)) {
-            let elements = block.elements.map((e) => limitText(e, LIMITS.contextText, notes, 'context text'));
-            if (elements.length > LIMITS.contextElements) {
-                notes.push(`context cut to ${LIMITS.contextElements} elements`);
-                elements = [...elements.slice(0, LIMITS.contextElements - 1), { type: 'mrkdwn', text: TRUNCATED }];
-            }
-            out.push({ ...block, elements });
-        }
-        else {
-            out.push(block);
-        }
+        else
+            out.push(...limitBlock(block, notes, budget));
     }
     if (out.length <= LIMITS.blocks)
         return out;
@@ -40921,207 +40907,109 @@ function limitBlocks(blocks, notes, where) {
         { type: 'context', elements: [{ type: 'mrkdwn', text: `${TRUNCATED} ${dropped} more blocks not shown` }] },
     ];
 }
-
-;// CONCATENATED MODULE: ./src/status.ts
-/** The statuses a pipeline reports, and how each one looks in Slack. */
-const STATUSES = ['success', 'failure', 'cancelled', 'skipped', 'started', 'running'];
-// What job.status, needs.<id>.result and steps.<id>.outcome produce, plus common spellings.
-const ALIASES = {
-    success: 'success',
-    succeeded: 'success',
-    successful: 'success',
-    passed: 'success',
-    failure: 'failure',
-    failed: 'failure',
-    fail: 'failure',
-    error: 'failure',
-    cancelled: 'cancelled',
-    canceled: 'cancelled',
-    skipped: 'skipped',
-    started: 'started',
-    start: 'started',
-    running: 'running',
-    in_progress: 'running',
-    'in-progress': 'running',
-};
-/** Normalises a status as written in a workflow (case-insensitive); undefined when unknown. */
-function parseStatus(value) {
-    return ALIASES[value.trim().toLowerCase()];
-}
-const LOOKS = {
-    success: { emoji: '✅', word: 'Completed Successfully', color: '#2EB67D' },
-    failure: { emoji: '❌', word: 'Failed', color: '#E01E5A' },
-    cancelled: { emoji: '⚠️', word: 'Cancelled', color: '#ECB22E' },
-    skipped: { emoji: '⏭️', word: 'Skipped', color: '#8D8D8D' },
-    started: { emoji: '🔄', word: 'Started', color: '#1D9BD1' },
-    running: { emoji: '🔄', word: 'Running', color: '#1D9BD1' },
-};
-function statusLook(status) {
-    return LOOKS[status];
-}
-function shouldMention(status, on) {
-    if (on === 'always')
-        return true;
-    if (on === 'never' || status === undefined)
-        return false;
-    return on.includes(status);
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-const STATUS_FORM = `one of ${STATUSES.join(', ')} (e.g. \${{ job.status }} or \${{ needs.<id>.result }})`;
-const TS = /^\d+\.\d+$/;
-const MAX_PAYLOAD_CHARS = 1_000_000;
-const MENTION_WORDS = { '@channel': '<!channel>', '@here': '<!here>', '@everyone': '<!everyone>' };
-/** Reads and checks every input; all problems are reported together and nothing is sent when any is found. */
-function getInputs(get) {
-    const r = new InputReader(get);
-    const secrets = [];
-    const ignored = [];
-    const webhookUrl = r.secret('webhook-url');
-    const token = r.secret('token');
-    if (webhookUrl)
-        secrets.push(webhookUrl, ...maskWebhookParts(webhookUrl));
-    if (token)
-        secrets.push(token);
-    const channel = r.string('channel');
-    const dryRun = r.boolean('dry-run');
-    let destination = { kind: 'none' };
-    if (webhookUrl && token) {
-        r.fail('webhook-url', 'give either webhook-url, or token with channel, not both.');
-    }
-    else if (webhookUrl) {
-        if (!isHttpUrl(webhookUrl))
-            r.fail('webhook-url', 'is not an http(s) URL: expected an incoming webhook URL such as https://hooks.slack.com/services/T…/B…/….');
-        if (channel)
-            ignored.push("Input 'channel' is ignored with webhook-url: an incoming webhook posts to the channel it was created for.");
-        destination = { kind: 'webhook', url: webhookUrl };
-    }
-    else if (token) {
-        if (!channel)
-            r.fail('channel', 'is required with token: expected a channel ID (C0123456789) or name (#deployments).');
-        destination = { kind: 'api', token, channel };
-    }
-    else if (!dryRun) {
-        r.fail('webhook-url', 'no Slack destination: set webhook-url (an incoming webhook secret), or token (a bot token secret) with channel.');
-    }
-    const payloadText = r.raw('payload');
-    let payload;
-    if (payloadText.length > MAX_PAYLOAD_CHARS) {
-        r.fail('payload', `is ${payloadText.length} characters: expected at most ${MAX_PAYLOAD_CHARS}.`);
-    }
-    else if (payloadText !== '') {
-        const before = r.ok;
-        const parsed = r.yamlMapping('payload');
-        // yamlMapping records its own error and gives {} when the text does not parse.
-        const parseFailed = before ? !r.ok : Object.keys(parsed).length === 0;
-        if (!parseFailed) {
-            const problems = validatePayload(parsed);
-            for (const p of problems)
-                r.fail('payload', `${p}: expected a Slack message such as {"text": "…", "blocks": [...]}.`);
-            payload = parsed;
+/** One block within its limits: usually one block back, several when a section's fields are split. */
+function limitBlock(block, notes, budget) {
+    switch (block.type) {
+        case 'header':
+            return [{ ...block, text: limitText(block.text, LIMITS.header, notes, 'header') }];
+        case 'section':
+            return limitSection(block, notes);
+        case 'context':
+            return Array.isArray(block.elements) ? [limitContext(block, block.elements, notes)] : [block];
+        case 'markdown':
+            return [limitMarkdown(block, notes, budget)];
+        case 'rich_text':
+            return [limitRichText(block, notes)];
+        case 'image': {
+            const image = limitImage(block, notes, 'image block');
+            return [image ?? { type: 'context', elements: [{ type: 'mrkdwn', text: `${TRUNCATED} image not shown: its URL is too long` }] }];
         }
-        const unused = ['title', 'text', 'fields'].filter((name) => r.raw(name) !== '');
-        if (unused.length > 0)
-            ignored.push(`Input${unused.length > 1 ? 's' : ''} ${unused.map((n) => `'${n}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} ignored with payload: the payload is sent as given.`);
+        default:
+            return [block];
     }
-    const statusText = r.raw('status');
-    let status;
-    if (statusText === '') {
-        if (!payloadText)
-            r.fail('status', `is required: expected ${STATUS_FORM}.`);
-    }
-    else {
-        status = parseStatus(statusText);
-        if (!status)
-            r.fail('status', `'${statusText}' is not a known status: expected ${STATUS_FORM}.`);
-    }
-    const fields = r.lineMap('fields', ':', { form: 'Label: value' }).map((e) => ({ label: e.key, value: e.value }));
-    const mentionRaw = r.string('mention');
-    const mention = MENTION_WORDS[mentionRaw.toLowerCase()] ?? mentionRaw;
-    const mentionOn = readMentionOn(r);
-    const updateTs = r.string('update-ts', {
-        pattern: TS,
-        form: "a Slack message ts such as '1700000000.123456' (the ts output of an earlier step)",
+}
+function limitSection(block, notes) {
+    const section = { ...block };
+    if (section.text !== undefined)
+        section.text = limitText(section.text, LIMITS.sectionText, notes, 'section text');
+    if (!Array.isArray(section.fields))
+        return [section];
+    const fields = section.fields.map((f) => limitText(f, LIMITS.fieldText, notes, 'field'));
+    if (fields.length <= LIMITS.fieldsPerSection)
+        return [{ ...section, fields }];
+    notes.push(`a section with ${fields.length} fields split into sections of ${LIMITS.fieldsPerSection}`);
+    const out = [{ ...section, fields: fields.slice(0, LIMITS.fieldsPerSection) }];
+    for (let i = LIMITS.fieldsPerSection; i < fields.length; i += LIMITS.fieldsPerSection)
+        out.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });
+    return out;
+}
+function limitContext(block, elements, notes) {
+    let out = elements.map((e) => {
+        if (isObject(e) && e.type === 'image')
+            return limitImage(e, notes, 'context image') ?? { type: 'mrkdwn', text: `${TRUNCATED} image not shown` };
+        return limitText(e, LIMITS.contextText, notes, 'context text');
     });
-    const threadTs = r.string('thread-ts', {
-        pattern: TS,
-        form: "a Slack message ts such as '1700000000.123456' (the ts output of an earlier step)",
-    });
-    if (destination.kind === 'webhook') {
-        if (updateTs)
-            r.fail('update-ts', 'needs token mode (token with channel): an incoming webhook cannot update a message.');
-        if (threadTs)
-            r.fail('thread-ts', 'needs token mode (token with channel): an incoming webhook cannot reply in a thread.');
+    if (out.length > LIMITS.contextElements) {
+        notes.push(`context cut to ${LIMITS.contextElements} elements`);
+        out = [...out.slice(0, LIMITS.contextElements - 1), { type: 'mrkdwn', text: TRUNCATED }];
     }
-    if (updateTs && threadTs)
-        r.fail('thread-ts', 'cannot be combined with update-ts: an update keeps the message where it is.');
-    const apiUrl = r.string('slack-api-url', { default: 'https://slack.com/api/' });
-    if (!isHttpUrl(apiUrl))
-        r.fail('slack-api-url', `'${apiUrl}' is not an http(s) URL: expected e.g. https://slack.com/api/.`);
-    const inputs = {
-        destination,
-        status,
-        title: r.string('title'),
-        text: r.raw('text'),
-        fields,
-        mention,
-        mentionOn,
-        updateTs,
-        threadTs,
-        payload,
-        failOnError: r.boolean('fail-on-error'),
-        retries: r.integer('retries', { default: 3, min: 0, max: 10 }),
-        timeoutSeconds: r.integer('timeout-seconds', { default: 10, min: 1, max: 300 }),
-        dryRun,
-        apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-        secrets,
-        ignored,
+    return { ...block, elements: out };
+}
+/** Markdown blocks share one 12,000-character budget per message. */
+function limitMarkdown(block, notes, budget) {
+    if (typeof block.text !== 'string')
+        return block;
+    const room = Math.max(budget.markdown, TRUNCATED.length);
+    const text = block.text.length > room ? truncate(block.text, room) : block.text;
+    if (text !== block.text)
+        notes.push(`markdown block cut to ${room} characters (${LIMITS.markdown} for all markdown blocks together)`);
+    budget.markdown = Math.max(0, budget.markdown - text.length);
+    return { ...block, text };
+}
+/** Cuts the texts of a rich_text block to LIMITS.richText in reading order; later text elements are dropped. */
+function limitRichText(block, notes) {
+    let left = LIMITS.richText;
+    let cut = false;
+    const walk = (node) => {
+        if (Array.isArray(node))
+            return node.map(walk).filter((n) => n !== undefined);
+        if (!isObject(node))
+            return node;
+        if (typeof node.text === 'string' && !Array.isArray(node.elements)) {
+            if (left <= 0) {
+                cut = true;
+                return undefined;
+            }
+            const text = node.text.length > left ? truncate(node.text, Math.max(left, TRUNCATED.length)) : node.text;
+            if (text !== node.text)
+                cut = true;
+            left -= text.length;
+            return { ...node, text };
+        }
+        if (!Array.isArray(node.elements))
+            return node;
+        const elements = walk(node.elements);
+        return elements.length === 0 && cut ? undefined : { ...node, elements };
     };
-    r.done();
-    return inputs;
+    const limited = { ...block, elements: walk(block.elements) ?? [] };
+    if (cut)
+        notes.push(`rich_text block cut to ${LIMITS.richText} characters`);
+    return limited;
 }
-function readMentionOn(r) {
-    const raw = r.raw('mention-on');
-    if (raw === '')
-        return ['failure'];
-    const items = splitList(raw).map((s) => s.toLowerCase());
-    if (items.length === 1 && (items[0] === 'always' || items[0] === 'never'))
-        return items[0];
-    const statuses = [];
-    for (const item of items) {
-        const status = parseStatus(item);
-        if (status)
-            statuses.push(status);
-        else
-            r.fail('mention-on', `'${item}' is not a status: expected a comma separated list of ${STATUSES.join(', ')}; or always, or never.`);
+/** An image within its limits; undefined when its URL is too long to send (a cut URL would point elsewhere). */
+function limitImage(image, notes, what) {
+    if (typeof image.image_url === 'string' && image.image_url.length > LIMITS.imageUrl) {
+        notes.push(`${what} left out: its image_url is longer than ${LIMITS.imageUrl} characters`);
+        return undefined;
     }
-    return statuses;
-}
-function isHttpUrl(value) {
-    try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:';
+    const out = { ...image };
+    if (typeof out.alt_text === 'string' && out.alt_text.length > LIMITS.altText) {
+        out.alt_text = truncate(out.alt_text, LIMITS.altText);
+        notes.push(`${what} alt_text cut to ${LIMITS.altText} characters`);
     }
-    catch {
-        return false;
-    }
-}
-/** Masks the webhook's path and its secret key too, so a log line holding only the path leaks nothing. */
-function maskWebhookParts(value) {
-    try {
-        const url = new URL(value);
-        const parts = [url.pathname, url.pathname.split('/').filter(Boolean).at(-1) ?? ''].filter((p) => p.length > 3);
-        for (const p of parts)
-            core_setSecret(p);
-        return parts;
-    }
-    catch {
-        return [];
-    }
+    if (out.title !== undefined)
+        out.title = limitText(out.title, LIMITS.imageTitle, notes, `${what} title`);
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/run-info.ts
@@ -41141,6 +41029,7 @@ function readRunInfo(env, event) {
         ref,
         sha: env.GITHUB_SHA ?? '',
         actor: env.GITHUB_ACTOR ?? '',
+        triggeringActor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '',
         workflow: env.GITHUB_WORKFLOW ?? '',
         runId: env.GITHUB_RUN_ID ?? '',
         runNumber: env.GITHUB_RUN_NUMBER ?? '',
@@ -41153,6 +41042,85 @@ function runLink(info) {
     if (!info.repository || !info.runId)
         return '';
     return `${info.serverUrl}/${info.repository}/actions/runs/${info.runId}`;
+}
+
+;// CONCATENATED MODULE: ./src/status.ts
+/**
+ * Every status GitHub reports (job.status, steps.<id>.outcome, needs.<id>.result,
+ * workflow_run.conclusion and status, check run and check suite conclusions), and how each looks in Slack.
+ */
+const STATUSES = [
+    'success',
+    'failure',
+    'timed_out',
+    'startup_failure',
+    'cancelled',
+    'action_required',
+    'skipped',
+    'neutral',
+    'stale',
+    'started',
+    'running',
+    'queued',
+];
+const ALIASES = {
+    succeeded: 'success',
+    successful: 'success',
+    passed: 'success',
+    completed: 'success',
+    failed: 'failure',
+    fail: 'failure',
+    error: 'failure',
+    errored: 'failure',
+    timeout: 'timed_out',
+    'timed-out': 'timed_out',
+    canceled: 'cancelled',
+    'action-required': 'action_required',
+    'startup-failure': 'startup_failure',
+    start: 'started',
+    in_progress: 'running',
+    'in-progress': 'running',
+    pending: 'queued',
+    requested: 'queued',
+    waiting: 'queued',
+};
+/** Normalises a status as GitHub or a workflow writes it (case-insensitive); undefined when unknown. */
+function parseStatus(value) {
+    const key = value.trim().toLowerCase();
+    return STATUSES.includes(key) ? key : ALIASES[key];
+}
+const GREEN = '#2EB67D';
+const RED = '#E01E5A';
+const YELLOW = '#ECB22E';
+const GREY = '#8D8D8D';
+const BLUE = '#1D9BD1';
+const LOOKS = {
+    success: { emoji: '✅', word: 'Completed Successfully', color: GREEN, kind: 'success' },
+    failure: { emoji: '❌', word: 'Failed', color: RED, kind: 'failure' },
+    timed_out: { emoji: '⏱️', word: 'Timed Out', color: RED, kind: 'failure' },
+    startup_failure: { emoji: '🚫', word: 'Failed to Start', color: RED, kind: 'failure' },
+    cancelled: { emoji: '⚠️', word: 'Cancelled', color: YELLOW, kind: 'warning' },
+    action_required: { emoji: '✋', word: 'Needs Action', color: YELLOW, kind: 'warning' },
+    skipped: { emoji: '⏭️', word: 'Skipped', color: GREY, kind: 'skipped' },
+    neutral: { emoji: '⚪', word: 'Finished (Neutral)', color: GREY, kind: 'skipped' },
+    stale: { emoji: '💤', word: 'Went Stale', color: GREY, kind: 'skipped' },
+    started: { emoji: '🔄', word: 'Started', color: BLUE, kind: 'progress' },
+    running: { emoji: '🔄', word: 'Running', color: BLUE, kind: 'progress' },
+    queued: { emoji: '⏳', word: 'Queued', color: BLUE, kind: 'progress' },
+};
+function statusLook(status) {
+    return LOOKS[status];
+}
+function isFailure(status) {
+    return status !== undefined && LOOKS[status].kind === 'failure';
+}
+/** `failure` in mention-on stands for every failure-like conclusion (timed_out, startup_failure too). */
+function shouldMention(status, on) {
+    if (on === 'always')
+        return true;
+    if (on === 'never' || status === undefined)
+        return false;
+    return on.includes(status) || (on.includes('failure') && isFailure(status));
 }
 
 ;// CONCATENATED MODULE: ./src/message.ts
@@ -41234,9 +41202,747 @@ function fallbackText(spec, info, title, mention) {
     return truncate(lines.join('\n'), LIMITS.text);
 }
 
-// EXTERNAL MODULE: ./src/send.ts
-var send = __nccwpck_require__(2641);
+;// CONCATENATED MODULE: ./src/template.ts
+
+
+
+const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+/** Every variable, mrkdwn-escaped (except the mention, which is Slack syntax we built); undefined = needs a status. */
+function templateVariables(ctx) {
+    const { info, status } = ctx;
+    const look = status ? statusLook(status) : undefined;
+    const repoUrl = info.repository ? `${info.serverUrl}/${info.repository}` : '';
+    const plain = {
+        status,
+        status_emoji: look?.emoji,
+        status_text: look?.word,
+        status_color: look?.color,
+        title: ctx.title,
+        text: ctx.text,
+        commit_title: info.commitTitle,
+        short_sha: info.sha.slice(0, 7),
+        run_url: runLink(info),
+        repository_url: repoUrl,
+        commit_url: repoUrl && info.sha ? `${repoUrl}/commit/${info.sha}` : '',
+        'github.repository': info.repository,
+        'github.ref_name': info.ref,
+        'github.sha': info.sha,
+        'github.actor': info.actor,
+        'github.triggering_actor': info.triggeringActor,
+        'github.workflow': info.workflow,
+        'github.job': ctx.job,
+        'github.run_id': info.runId,
+        'github.run_number': info.runNumber,
+        'github.run_attempt': String(info.runAttempt),
+        'github.server_url': info.serverUrl,
+        'github.event_name': ctx.eventName,
+        'job.status': status,
+    };
+    const vars = {};
+    for (const [name, value] of Object.entries(plain))
+        vars[name] = value === undefined ? undefined : escapeMrkdwn(value);
+    vars.mention = ctx.mention;
+    return vars;
+}
+/** The variable names, for error messages and the README. */
+const VARIABLE_NAMES = Object.keys(templateVariables({
+    status: 'success',
+    title: '',
+    text: '',
+    mention: '',
+    eventName: '',
+    job: '',
+    info: {
+        serverUrl: '',
+        repository: '',
+        ref: '',
+        sha: '',
+        actor: '',
+        triggeringActor: '',
+        workflow: '',
+        runId: '',
+        runNumber: '',
+        runAttempt: 1,
+        commitTitle: '',
+    },
+}));
+/**
+ * Replaces `${{ name }}` in every string of a parsed payload (keys are left alone). The file is parsed
+ * first and values go in afterwards, so a quote, newline or `}}` in a value cannot change the
+ * structure; JSON encoding happens when the payload is sent. Problems name unknown variables and any
+ * `${{ }}` left over (an expression GitHub would have had to evaluate).
+ */
+function applyTemplate(value, vars) {
+    const problems = new Set();
+    const walk = (node) => {
+        if (typeof node === 'string')
+            return fill(node, vars, problems);
+        if (Array.isArray(node))
+            return node.map(walk);
+        if (typeof node === 'object' && node !== null)
+            return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+        return node;
+    };
+    return { value: walk(value), problems: [...problems] };
+}
+function fill(text, vars, problems) {
+    const rest = text.replace(PLACEHOLDER, (whole) => whole.replace('${{', '\u0000'));
+    if (rest.includes('${{'))
+        problems.add(`has an expression '${/\$\{\{[^}]*\}?\}?/.exec(rest)?.[0] ?? '${{'}' that is not a variable: a file is not evaluated by GitHub; use one of ${VARIABLE_NAMES.join(', ')}`);
+    return text.replace(PLACEHOLDER, (whole, name) => {
+        if (!(name in vars)) {
+            problems.add(`uses an unknown variable '${name}': expected one of ${VARIABLE_NAMES.join(', ')}`);
+            return whole;
+        }
+        const v = vars[name];
+        if (v === undefined) {
+            problems.add(`uses '${name}' but the status input is empty`);
+            return '';
+        }
+        return v;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/compose.ts
+
+
+
+
+const CHAT_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.scheduleMessage'];
+/** What this step sends, and with which method: the built message, a custom payload, or method arguments. */
+function composePayload(inputs, ctx) {
+    const { destination, status } = inputs;
+    const title = (inputs.title.trim() || (status ? defaultTitle(status, ctx.info.workflow) : '')).replace(/\s+/g, ' ');
+    const vars = templateVariables({ ...ctx, status, title, text: inputs.text.trim() });
+    const problems = [];
+    let custom;
+    if (inputs.payload) {
+        const { value, from } = inputs.payload;
+        if (from === 'payload-file') {
+            const filled = applyTemplate(value, vars);
+            problems.push(...filled.problems.map((p) => `Input 'payload-file': ${p}`));
+            custom = filled.value;
+        }
+        else
+            custom = value;
+    }
+    if (problems.length > 0)
+        return { payload: undefined, method: 'none', notes: [], problems };
+    const from = inputs.payload?.from ?? 'payload';
+    if (inputs.method) {
+        const chat = CHAT_METHODS.includes(inputs.method);
+        const args = destination.kind === 'api' && custom?.channel === undefined ? { channel: destination.channel, ...custom } : { ...custom };
+        if (chat)
+            problems.push(...validatePayload(args).map((p) => `Input '${from}': ${p}`));
+        const { payload, notes } = chat ? applyLimits(args) : { payload: args, notes: [] };
+        return { payload, method: inputs.method, notes, problems };
+    }
+    if (destination.kind === 'webhook' && destination.type === 'workflow-trigger') {
+        // Workflow Builder takes a flat object of text variables, not Block Kit.
+        const variables = custom ? flatten(custom) : workflowVariables(vars, inputs);
+        return { payload: variables, method: 'webhook', notes: [], problems };
+    }
+    let message = custom;
+    if (custom)
+        problems.push(...validatePayload(custom).map((p) => `Input '${from}': ${p}: expected a Slack message such as {"text": "…", "blocks": [...]}`));
+    else if (status)
+        message = buildMessage({ status, title: inputs.title, text: inputs.text, fields: inputs.fields, mention: ctx.mention }, ctx.info);
+    if (!message)
+        return { payload: undefined, method: 'none', notes: [], problems };
+    if (problems.length > 0)
+        return { payload: undefined, method: 'none', notes: [], problems };
+    const { payload, notes } = applyLimits(message);
+    if (destination.kind !== 'api')
+        return { payload, method: 'webhook', notes, problems };
+    const body = { ...payload, channel: destination.channel };
+    if (inputs.updateTs)
+        return { payload: { ...body, ts: inputs.updateTs }, method: 'chat.update', notes, problems };
+    if (inputs.threadTs)
+        body.thread_ts = inputs.threadTs;
+    return { payload: body, method: 'chat.postMessage', notes, problems };
+}
+/** The variables a Workflow Builder trigger gets without a payload: the template variables, plain names, and the fields. */
+function workflowVariables(vars, inputs) {
+    const out = {};
+    for (const [name, value] of Object.entries(vars)) {
+        if (name === 'job.status' || value === undefined)
+            continue;
+        out[name.replace(/^github\./, '')] = value;
+    }
+    for (const f of inputs.fields)
+        out[`field_${f.label
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '_')
+            .replace(/^_|_$/g, '')}`] = escapeMrkdwn(f.value);
+    return out;
+}
+/** Nested keys joined with `_`, every value a string (Workflow Builder variables are text). */
+function flatten(value, prefix = '') {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+        const name = prefix ? `${prefix}_${key}` : key;
+        if (typeof v === 'object' && v !== null)
+            Object.assign(out, flatten(v, name));
+        else
+            out[name] = v === null || v === undefined ? '' : String(v);
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(8337);
+;// CONCATENATED MODULE: ./src/send.ts
+
+/**
+ * POSTs the payload to an incoming webhook or a Workflow Builder trigger. Slack answers `ok` (200)
+ * or an error word such as `invalid_payload` (4xx, not retried); triggers answer JSON. 429 waits
+ * Retry-After (up to max-retry-wait-seconds); 5xx, network errors and timeouts back off with jitter.
+ * Our own code: @slack/webhook does not retry 429.
+ */
+async function postWebhook(url, payload, options) {
+    const doFetch = options.fetch ?? fetch;
+    const body = JSON.stringify(payload);
+    return (0,retry/* withRetries */.LH)(async () => {
+        let res;
+        let answer;
+        try {
+            res = await doFetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json; charset=utf-8' },
+                body,
+                redirect: 'error',
+                signal: AbortSignal.timeout(options.timeoutMs),
+            });
+            answer = (await res.text()).trim();
+        }
+        catch (error) {
+            const reason = (0,retry/* describeNetworkError */.gl)(error, options.timeoutMs);
+            return { result: { ok: false, error: reason }, retry: { reason: `Slack request failed (${reason})` } };
+        }
+        const json = parseJson(answer);
+        const refused = json?.ok === false;
+        const short = answer.slice(0, 200);
+        if (res.ok && !refused)
+            return { result: { ok: true, statusCode: res.status, response: json ?? { ok: true } } };
+        const response = json ?? { ok: false, error: short };
+        const error = `Slack answered HTTP ${res.status}${short ? ` ${json && typeof json.error === 'string' ? json.error : short}` : ''}`;
+        const result = { ok: false, statusCode: res.status, response, error };
+        if (res.status === 429)
+            return {
+                result: { ...result, error: 'rate limited by Slack (HTTP 429)' },
+                retry: { reason: 'Slack rate limit (429)', retryAfterMs: (0,retry/* retryAfterMs */.Vs)(res.headers.get('retry-after')) },
+            };
+        if (res.status >= 500)
+            return { result, retry: { reason: `Slack answered HTTP ${res.status}` } };
+        return { result };
+    }, options);
+}
+function parseJson(text) {
+    if (!text.startsWith('{'))
+        return undefined;
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(4379);
+;// CONCATENATED MODULE: ./src/upload-files.ts
+
+
+/** The `upload` keyword for the job summary (what earlier steps of this job wrote to GITHUB_STEP_SUMMARY). */
+const JOB_SUMMARY = 'job-summary';
+/** Slack's limit for one file. */
+const MAX_FILE_BYTES = 1024 ** 3;
+/**
+ * Resolves the `upload` list to files that exist and are not empty (Slack refuses an empty upload).
+ * A missing file is a warning, not a failure: a log that was never written should not hide the message.
+ */
+function resolveUploads(entries, env) {
+    const files = [];
+    const warnings = [];
+    for (const entry of entries) {
+        if (entry === JOB_SUMMARY) {
+            const summary = collectJobSummary(env);
+            if (summary)
+                files.push(summary);
+            else
+                warnings.push('No job summary to upload: no earlier step of this job wrote to GITHUB_STEP_SUMMARY.');
+            continue;
+        }
+        const path = (0,external_node_path_.isAbsolute)(entry) ? entry : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), entry);
+        if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile())
+            warnings.push(`Not uploaded: ${entry} is not a file.`);
+        else if ((0,external_node_fs_.statSync)(path).size === 0)
+            warnings.push(`Not uploaded: ${entry} is empty.`);
+        else if ((0,external_node_fs_.statSync)(path).size > MAX_FILE_BYTES)
+            warnings.push(`Not uploaded: ${entry} is larger than Slack's 1 GB limit.`);
+        else
+            files.push({ file: path, filename: (0,external_node_path_.basename)(path) });
+    }
+    return { files, warnings };
+}
+/**
+ * The runner gives each step its own summary file (`step_summary_<id>`) in one directory and reads
+ * them as the job goes; the earlier steps' files are joined, oldest first, into job-summary.md.
+ */
+function collectJobSummary(env) {
+    const own = env.GITHUB_STEP_SUMMARY;
+    if (!own)
+        return undefined;
+    const dir = (0,external_node_path_.dirname)(own);
+    if (!(0,external_node_fs_.existsSync)(dir))
+        return undefined;
+    const parts = (0,external_node_fs_.readdirSync)(dir)
+        .filter((name) => name.startsWith('step_summary_') && (0,external_node_path_.join)(dir, name) !== own)
+        .map((name) => ({ path: (0,external_node_path_.join)(dir, name), at: (0,external_node_fs_.statSync)((0,external_node_path_.join)(dir, name)).mtimeMs }))
+        .sort((a, b) => a.at - b.at || a.path.localeCompare(b.path))
+        .map((f) => (0,external_node_fs_.readFileSync)(f.path, 'utf8').trim())
+        .filter(Boolean);
+    if (parts.length === 0)
+        return undefined;
+    const file = (0,external_node_path_.join)(env.RUNNER_TEMP || dir, `job-summary-${process.pid}.md`);
+    (0,external_node_fs_.writeFileSync)(file, `${parts.join('\n\n')}\n`);
+    return { file, filename: 'job-summary.md' };
+}
+
+;// CONCATENATED MODULE: ./src/deliver.ts
+
+
+/** Sends the message, then puts the files in its thread and adds the reaction; each step is skipped when the one before failed. */
+async function deliver(inputs, method, payload, options) {
+    const { destination } = inputs;
+    const delivery = { threadTs: inputs.threadTs || inputs.updateTs, channel: '', notes: [] };
+    if (destination.kind === 'webhook') {
+        if (payload)
+            delivery.message = await postWebhook(destination.url, payload, options);
+        return delivery;
+    }
+    if (destination.kind !== 'api')
+        return delivery;
+    const { createSlackApi } = await __nccwpck_require__.e(/* import() */ 920).then(__nccwpck_require__.bind(__nccwpck_require__, 7920));
+    const api = await createSlackApi(destination.token, inputs.apiUrl, options);
+    delivery.channel = destination.channel.replace(/^#/, '');
+    if (payload && method !== 'none') {
+        const message = await api.call(method, payload);
+        delivery.message = message;
+        if (!message.ok)
+            return delivery;
+        if (message.channel)
+            delivery.channel = message.channel;
+        if (!delivery.threadTs && message.ts)
+            delivery.threadTs = message.ts;
+    }
+    if (inputs.upload.length > 0) {
+        const { files, warnings } = resolveUploads(inputs.upload, process.env);
+        delivery.notes.push(...warnings);
+        if (files.length > 0) {
+            const upload = await api.upload(files, delivery.channel, delivery.threadTs, '');
+            delivery.upload = { ...upload, count: files.length };
+        }
+    }
+    if (inputs.reaction) {
+        const target = inputs.updateTs || inputs.threadTs || delivery.threadTs;
+        const reaction = await api.call('reactions.add', { channel: delivery.channel, timestamp: target, name: inputs.reaction });
+        // Adding the same reaction twice (a re-run) is done, not failed.
+        const again = reaction.response?.error === 'already_reacted';
+        delivery.reaction = again ? { ...reaction, ok: true, error: undefined } : reaction;
+    }
+    return delivery;
+}
+/** The failures of a delivery, one clause each ("upload of 2 files: …"). */
+function deliveryErrors(d) {
+    const errors = [];
+    if (d.message && !d.message.ok)
+        errors.push(d.message.error ?? 'not sent');
+    if (d.upload && !d.upload.ok)
+        errors.push(`upload of ${d.upload.count} file${d.upload.count === 1 ? '' : 's'}: ${d.upload.error ?? 'failed'}`);
+    if (d.reaction && !d.reaction.ok)
+        errors.push(`reaction: ${d.reaction.error ?? 'failed'}`);
+    return errors;
+}
+
+;// CONCATENATED MODULE: ./src/mentions.ts
+
+const USER_ID = /^[UW][A-Z0-9]{6,}$/;
+const GROUP_ID = /^S[A-Z0-9]{6,}$/;
+const SLACK_ID = /^[UWS][A-Z0-9]{6,}$/;
+const SPECIAL = { '@here': '<!here>', '@channel': '<!channel>', '@everyone': '<!everyone>' };
+/** A Slack ID as a mention: `<@U…>` for a person, `<!subteam^S…>` for a user group. */
+function mentionOf(id) {
+    return GROUP_ID.test(id) ? `<!subteam^${id}>` : `<@${id}>`;
+}
+/** Checks one map entry; a problem sentence, or undefined when fine. */
+function checkMapEntry(login, id) {
+    if (!/^[A-Za-z0-9-]+(\[bot\])?$/.test(login))
+        return `'${login}' is not a GitHub login`;
+    if (!SLACK_ID.test(id))
+        return `'${id}' (for ${login}) is not a Slack user ID (U…/W…) or user-group ID (S…)`;
+    return undefined;
+}
+/** The entries of a JSON user map (`{"octocat": "U0123ABCD"}`), with problems for entries that do not fit. */
+function parseJsonUserMap(text) {
+    const map = new Map();
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return { map, problems: [`is not valid JSON (${error.message})`] };
+    }
+    if (!isPlainObject(parsed))
+        return { map, problems: ['is not a JSON object of {"github-login": "SLACKID"}'] };
+    const problems = [];
+    for (const [login, id] of Object.entries(parsed)) {
+        const problem = typeof id === 'string' ? checkMapEntry(login, id) : `the value for ${login} is not a string`;
+        if (problem)
+            problems.push(problem);
+        else
+            map.set(login.toLowerCase(), id);
+    }
+    return { map, problems };
+}
+/**
+ * Turns the `mention` input (space or comma separated) into Slack mention syntax: @here, @channel,
+ * @everyone, U…/W… users, S… user groups, @login through the user map; `<…>` sequences are kept.
+ * What cannot be resolved is returned in `unresolved` (and left out, so nothing pings the wrong people).
+ */
+function resolveMentions(value, map) {
+    const out = [];
+    const unresolved = [];
+    for (const token of value.split(/[\s,]+/).filter(Boolean)) {
+        const resolved = resolveOne(token, map);
+        if (resolved) {
+            if (!out.includes(resolved))
+                out.push(resolved);
+        }
+        else
+            unresolved.push(token);
+    }
+    return { mention: out.join(' '), unresolved };
+}
+function resolveOne(token, map) {
+    if (/^<[@!#][^<>\s]+>$/.test(token))
+        return token;
+    const special = SPECIAL[token.toLowerCase()];
+    if (special)
+        return special;
+    if (USER_ID.test(token) || GROUP_ID.test(token))
+        return mentionOf(token);
+    const id = map.get(token.replace(/^@/, '').toLowerCase());
+    return id ? mentionOf(id) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+const STATUS_FORM = `one of ${STATUSES.join(', ')} (e.g. \${{ job.status }}, \${{ needs.<id>.result }} or a workflow_run conclusion)`;
+const TS = /^\d+\.\d+$/;
+const TS_FORM = "a Slack message ts such as '1700000000.123456' (the ts output of an earlier step)";
+const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+const MAX_PAYLOAD_CHARS = 1_000_000;
+const TOKEN_ONLY = ['update-ts', 'thread-ts', 'upload', 'reaction', 'method'];
+/** Reads and checks every input; all problems are reported together and nothing is sent when any is found. */
+function getInputs(get, env = process.env) {
+    const r = new InputReader(get);
+    const secrets = [];
+    const ignored = [];
+    const problems = [];
+    const webhookUrl = r.secret('webhook-url');
+    const token = r.secret('token');
+    if (webhookUrl)
+        secrets.push(webhookUrl, ...maskWebhookParts(webhookUrl));
+    if (token)
+        secrets.push(token);
+    const channel = r.string('channel');
+    const dryRun = r.boolean('dry-run');
+    const webhookType = r.enumeration('webhook-type', ['incoming-webhook', 'workflow-trigger'], { default: 'incoming-webhook' });
+    let destination = { kind: 'none' };
+    if (webhookUrl && token) {
+        r.fail('webhook-url', 'give either webhook-url, or token with channel, not both.');
+    }
+    else if (webhookUrl) {
+        if (!isHttpUrl(webhookUrl))
+            r.fail('webhook-url', 'is not an http(s) URL: expected an incoming webhook URL such as https://hooks.slack.com/services/T…/B…/….');
+        if (channel)
+            ignored.push("Input 'channel' is ignored with webhook-url: a webhook posts to the channel it was created for.");
+        destination = { kind: 'webhook', url: webhookUrl, type: webhookType };
+        for (const name of TOKEN_ONLY)
+            if (r.raw(name))
+                r.fail(name, 'needs token mode (token with channel): a webhook can only post a new message.');
+    }
+    else if (token) {
+        if (!channel)
+            r.fail('channel', 'is required with token: expected a channel ID (C0123456789) or name (#deployments).');
+        destination = { kind: 'api', token, channel };
+        if (webhookType === 'workflow-trigger')
+            ignored.push("Input 'webhook-type' is ignored with token: it describes a webhook-url.");
+    }
+    else if (!dryRun) {
+        problems.push('no Slack destination: webhook-url and token are both empty (secrets are empty in pull requests from forks and in Dependabot runs); set webhook-url, or token with channel');
+    }
+    const payload = readPayload(r, env, problems, ignored);
+    const method = r.string('method', {
+        pattern: /^[a-z]+(\.[A-Za-z]+)+$/,
+        form: 'a Slack Web API method name such as chat.postMessage, reactions.add or bookmarks.add',
+    });
+    if (method === 'files.uploadV2')
+        r.fail('method', "files.uploadV2 is not called with a payload: use the 'upload' input.");
+    if (method && !payload && !problems.length)
+        r.fail('payload', `is required with method: expected the arguments of ${method} as JSON or YAML.`);
+    const upload = r.list('upload');
+    const reaction = r.string('reaction', {
+        pattern: /^:?[a-z0-9_+'-]+(::skin-tone-[2-6])?:?$/,
+        form: "an emoji name such as 'white_check_mark'",
+    });
+    const statusText = r.raw('status');
+    let status;
+    if (statusText !== '') {
+        status = parseStatus(statusText);
+        if (!status)
+            r.fail('status', `'${statusText}' is not a known status: expected ${STATUS_FORM}.`);
+    }
+    else if (!payload && !method && !problems.some((p) => p.includes('payload'))) {
+        if (!reaction && upload.length === 0)
+            r.fail('status', `is required: expected ${STATUS_FORM}.`);
+    }
+    const fields = r.lineMap('fields', ':', { form: 'Label: value' }).map((e) => ({ label: e.key, value: e.value }));
+    const mentionOn = readMentionOn(r);
+    const updateTs = r.string('update-ts', { pattern: TS, form: TS_FORM });
+    const threadTs = r.string('thread-ts', { pattern: TS, form: TS_FORM });
+    if (updateTs && threadTs)
+        r.fail('thread-ts', 'cannot be combined with update-ts: an update keeps the message where it is.');
+    const sendsMessage = Boolean(status || payload || method);
+    if (destination.kind === 'api' && !sendsMessage) {
+        if ((reaction || upload.length > 0) && !updateTs && !threadTs)
+            r.fail(reaction ? 'reaction' : 'upload', 'needs a message: give status (or payload) to post one, or update-ts / thread-ts.');
+        if ((reaction || upload.length > 0) && !CHANNEL_ID.test(channel.replace(/^#/, '')))
+            r.fail('channel', `'${channel}' must be a channel ID (the channel output of the step that posted) when no message is posted here.`);
+    }
+    if (method && upload.length > 0)
+        r.fail('upload', 'cannot be combined with method: upload puts files in the thread of a message this step posts.');
+    const apiUrl = r.string('slack-api-url', { default: 'https://slack.com/api/' });
+    if (!isHttpUrl(apiUrl))
+        r.fail('slack-api-url', `'${apiUrl}' is not an http(s) URL: expected e.g. https://slack.com/api/.`);
+    const proxy = r.string('proxy');
+    if (proxy) {
+        if (!/^(https?|socks5?):\/\//.test(proxy) || !isUrl(proxy))
+            r.fail('proxy', 'is not a proxy URL: expected e.g. http://proxy.example.com:3128 (credentials as http://user:pass@host:port).');
+        else
+            secrets.push(...maskProxyCredentials(proxy));
+    }
+    const inputs = {
+        destination,
+        status,
+        title: r.string('title'),
+        text: r.raw('text'),
+        fields,
+        mention: r.string('mention'),
+        mentionOn,
+        mentionActor: r.boolean('mention-actor'),
+        userMap: readUserMap(r, env, ignored),
+        updateTs,
+        threadTs,
+        payload,
+        method,
+        upload,
+        reaction: reaction.replace(/^:|:$/g, ''),
+        failOnError: r.boolean('fail-on-error'),
+        retries: r.integer('retries', { default: 3, min: 0, max: 10 }),
+        timeoutSeconds: r.integer('timeout-seconds', { default: 10, min: 1, max: 300 }),
+        maxRetryWaitSeconds: r.integer('max-retry-wait-seconds', { default: 30, min: 0, max: 600 }),
+        dryRun,
+        apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+        proxy,
+        secrets,
+        ignored,
+        problems,
+    };
+    r.done();
+    return inputs;
+}
+/** The payload or payload-file input, parsed; a text that does not parse is a problem (nothing sent), not an input error. */
+function readPayload(r, env, problems, ignored) {
+    const inline = r.raw('payload');
+    const path = r.string('payload-file');
+    if (inline && path) {
+        r.fail('payload-file', 'give either payload or payload-file, not both.');
+        return undefined;
+    }
+    if (!inline && !path)
+        return undefined;
+    const from = inline ? 'payload' : 'payload-file';
+    let text = inline;
+    if (path) {
+        const file = (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), path);
+        if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile()) {
+            problems.push(`Input 'payload-file': ${path} is not a file in the workspace (does the job check out the repository?)`);
+            return undefined;
+        }
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    const unused = ['title', 'text', 'fields'].filter((name) => r.raw(name) !== '');
+    if (unused.length > 0)
+        ignored.push(`Input${unused.length > 1 ? 's' : ''} ${unused.map((n) => `'${n}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} ignored with ${from}: the payload is sent as given.`);
+    if (text.length > MAX_PAYLOAD_CHARS) {
+        problems.push(`Input '${from}': is ${text.length} characters: expected at most ${MAX_PAYLOAD_CHARS}`);
+        return undefined;
+    }
+    // The kit's YAML reader (YAML is a superset of JSON), on its own so a bad text is a problem, not an input error.
+    const reader = new InputReader(() => text);
+    const value = reader.yamlMapping(from);
+    try {
+        reader.done();
+    }
+    catch (error) {
+        if (!(error instanceof InputErrors))
+            throw error;
+        problems.push(...error.errors.map((e) => e.message.replace(/\.$/, '')));
+        return undefined;
+    }
+    return { value, from };
+}
+function readMentionOn(r) {
+    const raw = r.raw('mention-on');
+    if (raw === '')
+        return ['failure'];
+    const items = splitList(raw).map((s) => s.toLowerCase());
+    if (items.length === 1 && (items[0] === 'always' || items[0] === 'never'))
+        return items[0];
+    const statuses = [];
+    for (const item of items) {
+        const status = parseStatus(item);
+        if (status)
+            statuses.push(status);
+        else
+            r.fail('mention-on', `'${item}' is not a status: expected a comma separated list of ${STATUSES.join(', ')}; or always, or never.`);
+    }
+    return statuses;
+}
+/** `github-login: SLACKID` lines, or the path of a JSON file `{"login": "SLACKID"}` (a missing file only warns). */
+function readUserMap(r, env, warnings) {
+    const raw = r.raw('user-map');
+    const form = "one 'github-login: SLACKID' a line (U…/W… for a person, S… for a user group), or the path of a JSON file";
+    if (!raw.includes(':') && /\.json$/i.test(raw) && !raw.includes('\n')) {
+        const file = (0,external_node_path_.isAbsolute)(raw) ? raw : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), raw);
+        if (!(0,external_node_fs_.existsSync)(file)) {
+            warnings.push(`Input 'user-map': ${raw} is not in the workspace (does the job check out the repository?); @login mentions stay unresolved.`);
+            return new Map();
+        }
+        const { map, problems } = parseJsonUserMap((0,external_node_fs_.readFileSync)(file, 'utf8'));
+        for (const p of problems)
+            r.fail('user-map', `${raw} ${p}: expected ${form}.`);
+        return map;
+    }
+    const map = new Map();
+    for (const entry of r.lineMap('user-map', ':', { form: 'github-login: SLACKID' })) {
+        const login = entry.key.replace(/^@/, '');
+        const problem = checkMapEntry(login, entry.value);
+        if (problem)
+            r.fail('user-map', `line ${entry.line}: ${problem}: expected ${form}.`);
+        else
+            map.set(login.toLowerCase(), entry.value);
+    }
+    return map;
+}
+function isUrl(value) {
+    try {
+        new URL(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isHttpUrl(value) {
+    return isUrl(value) && /^https?:$/.test(new URL(value).protocol);
+}
+/** Masks the webhook's path and its secret key too, so a log line holding only the path leaks nothing. */
+function maskWebhookParts(value) {
+    try {
+        const url = new URL(value);
+        const parts = [url.pathname, url.pathname.split('/').filter(Boolean).at(-1) ?? ''].filter((p) => p.length > 3);
+        for (const p of parts)
+            core_setSecret(p);
+        return parts;
+    }
+    catch {
+        return [];
+    }
+}
+function maskProxyCredentials(value) {
+    const url = new URL(value);
+    const parts = [url.password, decodeURIComponent(url.password)].filter((p) => p.length > 0);
+    if (parts.length > 0)
+        parts.push(value);
+    for (const p of parts)
+        core_setSecret(p);
+    return parts;
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+/** undefined when no proxy is configured (then the plain global fetch is used and undici is never loaded). */
+function proxySettings(input, env) {
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    if (input)
+        return { httpProxy: input, httpsProxy: input, noProxy, source: 'input' };
+    const httpProxy = env.http_proxy || env.HTTP_PROXY || '';
+    const httpsProxy = env.https_proxy || env.HTTPS_PROXY || '';
+    if (!httpProxy && !httpsProxy)
+        return undefined;
+    // As curl and undici do: an https URL falls back to HTTP_PROXY when HTTPS_PROXY is unset.
+    return { httpProxy, httpsProxy: httpsProxy || httpProxy, noProxy, source: 'environment' };
+}
+/** The proxy URL without its credentials, for log lines. */
+function describeProxy(url) {
+    try {
+        const u = new URL(url);
+        return `${u.protocol}//${u.host}`;
+    }
+    catch {
+        return 'the configured proxy';
+    }
+}
+/**
+ * A fetch that goes through the proxy with undici's EnvHttpProxyAgent (CONNECT tunnels, NO_PROXY
+ * honoured). Node's global fetch ignores proxy variables, and a dispatcher from a bundled undici is
+ * not guaranteed to fit the runtime's own fetch, so undici's fetch is used with its own agent.
+ */
+async function proxiedFetch(settings) {
+    const undici = await __nccwpck_require__.e(/* import() */ 275).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9656, 19));
+    const dispatcher = new undici.EnvHttpProxyAgent({
+        httpProxy: settings.httpProxy || undefined,
+        httpsProxy: settings.httpsProxy || undefined,
+        noProxy: settings.noProxy,
+    });
+    const proxied = async (input, init = {}) => {
+        let body = init.body;
+        const headers = new Headers(init.headers);
+        // The Slack SDK builds multipart uploads with the runtime's FormData, which undici's fetch does not
+        // recognise: serialise it with the runtime's own Request first, keeping its boundary header.
+        if (typeof FormData !== 'undefined' && body instanceof FormData) {
+            const encoded = new Request('http://localhost/', { method: 'POST', body });
+            headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
+            body = Buffer.from(await encoded.arrayBuffer());
+        }
+        const url = input instanceof Request ? input.url : String(input);
+        const res = await undici.fetch(url, { ...init, headers: [...headers], body, dispatcher });
+        return res;
+    };
+    return proxied;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -41263,96 +41969,147 @@ async function main() {
     }
     for (const line of inputs.ignored)
         warning(line);
-    const { payload, notes, method } = composePayload(inputs);
-    const json = JSON.stringify(payload);
-    for (const note of notes)
-        info(`Slack limit applied: ${note}.`);
+    const info = readRunInfo(process.env, readEvent());
+    const mention = composeMention(inputs, info);
+    const { payload, notes, method, problems } = composePayload(inputs, {
+        info,
+        mention,
+        eventName: process.env.GITHUB_EVENT_NAME ?? '',
+        job: process.env.GITHUB_JOB ?? '',
+    });
+    const json = payload ? JSON.stringify(payload) : '';
     setOutput('payload', json);
     const where = describeDestination(inputs, method);
+    const notSent = [...inputs.problems, ...problems];
+    if (notSent.length > 0 && !(inputs.dryRun && notSent.every((p) => p.startsWith('no Slack destination')))) {
+        setOutputs({ threadTs: '', channel: '', notes: [] }, method);
+        return giveUp(inputs, `Slack notification not sent: ${notSent.join('; ')}.`, `not sent: ${notSent.join('; ')}.`);
+    }
+    for (const note of notes)
+        core_info(`Slack limit applied: ${note}.`);
     if (inputs.dryRun) {
-        info(`Dry run: nothing sent. The payload for ${where}:`);
-        info(json);
+        core_info(`Dry run: nothing sent. The payload for ${where}:`);
+        core_info(json);
         startGroup('The payload, indented');
-        info(JSON.stringify(payload, null, 2));
+        core_info(JSON.stringify(payload ?? {}, null, 2));
         endGroup();
-        setResultOutputs({ ok: false, attempts: 0 });
+        setOutputs({ threadTs: '', channel: '', notes: [] }, method);
         const would = inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;
         await writeSummary(`**Slack:** dry run, nothing sent (${would}).`);
         return;
     }
-    const result = await main_send(inputs, method, payload);
-    setResultOutputs(result);
-    const error = (0,send/* scrub */._I)(result.error ?? '', inputs.secrets);
-    if (result.ok) {
-        const ts = result.ts ? ` (ts ${result.ts})` : '';
-        const verb = method === 'chat.update' ? 'Updated the message in' : inputs.threadTs ? 'Replied in a thread in' : 'Sent to';
-        info(`${verb} ${where}${ts}.`);
-        await writeSummary(`**Slack:** ${verb.toLowerCase()} ${result.channel ? `channel ${result.channel}` : where}${ts}: ${summaryTitle(inputs, payload)}`);
+    const delivery = await deliver(inputs, method, payload, await sendOptions(inputs));
+    setOutputs(delivery, method);
+    for (const note of delivery.notes)
+        warning(note);
+    const errors = deliveryErrors(delivery).map((e) => (0,retry/* scrub */._I)(e, inputs.secrets));
+    const done = describeDone(inputs, method, delivery, where, payload);
+    if (errors.length === 0) {
+        core_info(`${done}.`);
+        await writeSummary(`**Slack:** ${done.charAt(0).toLowerCase()}${done.slice(1)}: ${summaryTitle(inputs, payload)}`);
         return;
     }
-    const message = `Slack notification not sent to ${where}: ${error}.`;
-    await writeSummary(`**Slack:** not sent to ${where}: ${error}.`);
+    const failed = delivery.message && !delivery.message.ok;
+    const lead = failed ? `Slack notification not sent to ${where}` : `${done}, but`;
+    await giveUp(inputs, `${lead}: ${errors.join('; ')}.`, `${failed ? `not sent to ${where}` : `${done}, but`}: ${errors.join('; ')}.`);
+}
+/** The one way a notification ends badly: outputs ok=false and error, then a warning (default) or an error. */
+async function giveUp(inputs, sentence, summary) {
+    const clean = (0,retry/* scrub */._I)(sentence, inputs.secrets);
+    setOutput('ok', 'false');
+    setOutput('error', clean);
+    await writeSummary(`**Slack:** ${(0,retry/* scrub */._I)(summary, inputs.secrets)}`);
     if (inputs.failOnError)
-        throw new UserError(message);
-    warning(`${message} The step passes because fail-on-error is false.`);
+        throw new UserError(clean);
+    warning(`${clean} The step passes because fail-on-error is false.`);
 }
-function composePayload(inputs) {
-    const base = inputs.payload ??
-        buildMessage({
-            status: inputs.status,
-            title: inputs.title,
-            text: inputs.text,
-            fields: inputs.fields,
-            mention: shouldMention(inputs.status, inputs.mentionOn) ? inputs.mention : '',
-        }, readRunInfo(process.env, readEvent()));
-    const { payload, notes } = applyLimits(base);
-    const { destination } = inputs;
-    if (destination.kind !== 'api')
-        return { payload, notes, method: 'webhook' };
-    const body = { channel: destination.channel, ...payload };
-    body.channel = destination.channel;
-    if (inputs.updateTs)
-        return { payload: { ...body, ts: inputs.updateTs }, notes, method: 'chat.update' };
-    if (inputs.threadTs)
-        body.thread_ts = inputs.threadTs;
-    return { payload: body, notes, method: 'chat.postMessage' };
+/** The mention input (when the status calls for it), plus the actor on a failure with mention-actor; unresolvable ones warn. */
+function composeMention(inputs, info) {
+    const wanted = [];
+    if (inputs.mention && shouldMention(inputs.status, inputs.mentionOn))
+        wanted.push(inputs.mention);
+    if (inputs.mentionActor && isFailure(inputs.status) && info.triggeringActor)
+        wanted.push(`@${info.triggeringActor}`);
+    const { mention, unresolved } = resolveMentions(wanted.join(' '), inputs.userMap);
+    for (const u of unresolved)
+        warning(`Mention '${u}' not resolved: expected @here, @channel, a user ID (U…), a user-group ID (S…) or @login listed in user-map; it is left out.`);
+    return mention;
 }
-async function main_send(inputs, method, payload) {
+async function sendOptions(inputs) {
     const options = {
         retries: inputs.retries,
         timeoutMs: inputs.timeoutSeconds * 1000,
-        log: (line) => info((0,send/* scrub */._I)(line, inputs.secrets)),
+        maxRetryWaitMs: inputs.maxRetryWaitSeconds * 1000,
+        log: (line) => core_info((0,retry/* scrub */._I)(line, inputs.secrets)),
     };
-    const { destination } = inputs;
-    if (destination.kind === 'webhook')
-        return (0,send/* postWebhook */.WW)(destination.url, payload, options);
-    if (destination.kind === 'api' && method !== 'webhook') {
-        const { callWebApi } = await __nccwpck_require__.e(/* import() */ 920).then(__nccwpck_require__.bind(__nccwpck_require__, 7920));
-        return callWebApi(destination.token, inputs.apiUrl, method, payload, options);
+    const proxy = proxySettings(inputs.proxy, process.env);
+    if (!proxy)
+        return options;
+    for (const url of [proxy.httpProxy, proxy.httpsProxy]) {
+        const password = url ? safeUrl(url)?.password : '';
+        if (password) {
+            core_setSecret(password);
+            inputs.secrets.push(password, url);
+        }
     }
-    return { ok: false, attempts: 0, error: 'no destination' };
+    const via = describeProxy(proxy.httpsProxy || proxy.httpProxy);
+    core_info(`Slack requests go through the proxy ${via} (from ${proxy.source === 'input' ? "the 'proxy' input" : 'HTTPS_PROXY/HTTP_PROXY'}${proxy.noProxy ? `; NO_PROXY: ${proxy.noProxy}` : ''}).`);
+    return { ...options, fetch: await proxiedFetch(proxy) };
 }
-function setResultOutputs(result) {
-    setOutput('ok', String(result.ok));
-    setOutput('ts', result.ts ?? '');
-    setOutput('channel', result.channel ?? '');
-    setOutput('status-code', result.statusCode === undefined ? '' : String(result.statusCode));
+function safeUrl(value) {
+    try {
+        return new URL(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function setOutputs(d, method) {
+    const main = d.message ?? d.reaction ?? d.upload;
+    setOutput('ok', String(deliveryErrors(d).length === 0 && main !== undefined));
+    setOutput('ts', d.message?.ts ?? '');
+    setOutput('channel', d.message?.channel ?? (method === 'none' && main ? d.channel : ''));
+    setOutput('thread-ts', main?.ok ? d.threadTs : '');
+    setOutput('status-code', main?.statusCode === undefined ? '' : String(main.statusCode));
+    setOutput('response', main?.response === undefined ? '' : JSON.stringify(main.response));
+    setOutput('error', '');
 }
 function describeDestination(inputs, method) {
     const { destination } = inputs;
     if (destination.kind === 'webhook')
-        return 'incoming webhook';
+        return destination.type === 'workflow-trigger' ? 'Workflow Builder trigger' : 'incoming webhook';
     if (destination.kind === 'api') {
         const thread = method === 'chat.postMessage' && inputs.threadTs ? ` (thread ${inputs.threadTs})` : '';
         return `channel ${destination.channel}${thread}`;
     }
     return 'no destination (no webhook-url or token given)';
 }
+function describeDone(inputs, method, d, where, payload) {
+    const parts = [];
+    const ts = d.message?.ts ? ` (ts ${d.message.ts})` : '';
+    const place = d.message?.channel ? `channel ${d.message.channel}` : where;
+    if (d.message?.ok) {
+        if (method === 'chat.update')
+            parts.push(`Updated the message in ${place}${ts}`);
+        else if (method === 'webhook' || method === 'chat.postMessage')
+            parts.push(`${inputs.threadTs ? 'Replied in a thread in' : 'Sent to'} ${place}${ts}`);
+        else
+            parts.push(`Called ${method} in ${place}${ts}`);
+    }
+    else if (payload && d.message)
+        parts.push(`Not sent to ${where}`);
+    if (d.upload?.ok)
+        parts.push(`uploaded ${d.upload.count} file${d.upload.count === 1 ? '' : 's'} to the thread`);
+    if (d.reaction?.ok)
+        parts.push(`reacted :${inputs.reaction}:`);
+    const text = parts.join(', ') || `Nothing sent to ${where}`;
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
 function summaryTitle(inputs, payload) {
     const emoji = inputs.status ? `${statusLook(inputs.status).emoji} ` : '';
-    const text = typeof payload.text === 'string' ? payload.text : '';
-    const line = (text.split('\n')[0] ?? '').replace(/<![a-z^0-9|]+>\s*/gi, '');
-    return (line || `${emoji}${inputs.status ?? 'custom payload'}`).slice(0, 200);
+    const text = typeof payload?.text === 'string' ? payload.text : '';
+    const line = (text.split('\n')[0] ?? '').replace(/<![a-z^0-9|]+>\s*|<@[A-Z0-9]+>\s*/gi, '');
+    return (line || `${emoji}${inputs.status ?? inputs.method ?? 'custom payload'}`).slice(0, 200);
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

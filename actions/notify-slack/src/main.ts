@@ -1,11 +1,14 @@
 import * as core from '@actions/core';
 import { InputErrors, readEvent, runStep, UserError, writeSummary } from '@pipeline-actions/kit';
+import { composePayload, type Method } from './compose.js';
+import { deliver, deliveryErrors, type Delivery } from './deliver.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { applyLimits, type Payload } from './limits.js';
-import { buildMessage } from './message.js';
-import { readRunInfo } from './run-info.js';
-import { postWebhook, scrub, type SendResult } from './send.js';
-import { shouldMention, statusLook } from './status.js';
+import type { Payload } from './limits.js';
+import { resolveMentions } from './mentions.js';
+import { describeProxy, proxiedFetch, proxySettings } from './proxy.js';
+import { scrub, type SendOptions } from './retry.js';
+import { readRunInfo, type RunInfo } from './run-info.js';
+import { isFailure, shouldMention, statusLook } from './status.js';
 
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 export async function run(): Promise<void> {
@@ -26,93 +29,120 @@ export async function main(): Promise<void> {
     throw error;
   }
   for (const line of inputs.ignored) core.warning(line);
-  const { payload, notes, method } = composePayload(inputs);
-  const json = JSON.stringify(payload);
-  for (const note of notes) core.info(`Slack limit applied: ${note}.`);
+  const info = readRunInfo(process.env, readEvent());
+  const mention = composeMention(inputs, info);
+  const { payload, notes, method, problems } = composePayload(inputs, {
+    info,
+    mention,
+    eventName: process.env.GITHUB_EVENT_NAME ?? '',
+    job: process.env.GITHUB_JOB ?? '',
+  });
+  const json = payload ? JSON.stringify(payload) : '';
   core.setOutput('payload', json);
-
   const where = describeDestination(inputs, method);
+  const notSent = [...inputs.problems, ...problems];
+  if (notSent.length > 0 && !(inputs.dryRun && notSent.every((p) => p.startsWith('no Slack destination')))) {
+    setOutputs({ threadTs: '', channel: '', notes: [] }, method);
+    return giveUp(inputs, `Slack notification not sent: ${notSent.join('; ')}.`, `not sent: ${notSent.join('; ')}.`);
+  }
+  for (const note of notes) core.info(`Slack limit applied: ${note}.`);
+
   if (inputs.dryRun) {
     core.info(`Dry run: nothing sent. The payload for ${where}:`);
     core.info(json);
     core.startGroup('The payload, indented');
-    core.info(JSON.stringify(payload, null, 2));
+    core.info(JSON.stringify(payload ?? {}, null, 2));
     core.endGroup();
-    setResultOutputs({ ok: false, attempts: 0 });
+    setOutputs({ threadTs: '', channel: '', notes: [] }, method);
     const would =
       inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;
     await writeSummary(`**Slack:** dry run, nothing sent (${would}).`);
     return;
   }
 
-  const result = await send(inputs, method, payload);
-  setResultOutputs(result);
-  const error = scrub(result.error ?? '', inputs.secrets);
-  if (result.ok) {
-    const ts = result.ts ? ` (ts ${result.ts})` : '';
-    const verb = method === 'chat.update' ? 'Updated the message in' : inputs.threadTs ? 'Replied in a thread in' : 'Sent to';
-    core.info(`${verb} ${where}${ts}.`);
-    await writeSummary(
-      `**Slack:** ${verb.toLowerCase()} ${result.channel ? `channel ${result.channel}` : where}${ts}: ${summaryTitle(inputs, payload)}`,
-    );
+  const delivery = await deliver(inputs, method, payload, await sendOptions(inputs));
+  setOutputs(delivery, method);
+  for (const note of delivery.notes) core.warning(note);
+  const errors = deliveryErrors(delivery).map((e) => scrub(e, inputs.secrets));
+  const done = describeDone(inputs, method, delivery, where, payload);
+  if (errors.length === 0) {
+    core.info(`${done}.`);
+    await writeSummary(`**Slack:** ${done.charAt(0).toLowerCase()}${done.slice(1)}: ${summaryTitle(inputs, payload)}`);
     return;
   }
-  const message = `Slack notification not sent to ${where}: ${error}.`;
-  await writeSummary(`**Slack:** not sent to ${where}: ${error}.`);
-  if (inputs.failOnError) throw new UserError(message);
-  core.warning(`${message} The step passes because fail-on-error is false.`);
+  const failed = delivery.message && !delivery.message.ok;
+  const lead = failed ? `Slack notification not sent to ${where}` : `${done}, but`;
+  await giveUp(inputs, `${lead}: ${errors.join('; ')}.`, `${failed ? `not sent to ${where}` : `${done}, but`}: ${errors.join('; ')}.`);
 }
 
-type Method = 'webhook' | 'chat.postMessage' | 'chat.update';
+/** The one way a notification ends badly: outputs ok=false and error, then a warning (default) or an error. */
+async function giveUp(inputs: Inputs, sentence: string, summary: string): Promise<void> {
+  const clean = scrub(sentence, inputs.secrets);
+  core.setOutput('ok', 'false');
+  core.setOutput('error', clean);
+  await writeSummary(`**Slack:** ${scrub(summary, inputs.secrets)}`);
+  if (inputs.failOnError) throw new UserError(clean);
+  core.warning(`${clean} The step passes because fail-on-error is false.`);
+}
 
-function composePayload(inputs: Inputs): { payload: Payload; notes: string[]; method: Method } {
-  const base =
-    inputs.payload ??
-    buildMessage(
-      {
-        status: inputs.status!,
-        title: inputs.title,
-        text: inputs.text,
-        fields: inputs.fields,
-        mention: shouldMention(inputs.status, inputs.mentionOn) ? inputs.mention : '',
-      },
-      readRunInfo(process.env, readEvent()),
+/** The mention input (when the status calls for it), plus the actor on a failure with mention-actor; unresolvable ones warn. */
+function composeMention(inputs: Inputs, info: RunInfo): string {
+  const wanted: string[] = [];
+  if (inputs.mention && shouldMention(inputs.status, inputs.mentionOn)) wanted.push(inputs.mention);
+  if (inputs.mentionActor && isFailure(inputs.status) && info.triggeringActor) wanted.push(`@${info.triggeringActor}`);
+  const { mention, unresolved } = resolveMentions(wanted.join(' '), inputs.userMap);
+  for (const u of unresolved)
+    core.warning(
+      `Mention '${u}' not resolved: expected @here, @channel, a user ID (U…), a user-group ID (S…) or @login listed in user-map; it is left out.`,
     );
-  const { payload, notes } = applyLimits(base);
-  const { destination } = inputs;
-  if (destination.kind !== 'api') return { payload, notes, method: 'webhook' };
-  const body: Payload = { channel: destination.channel, ...payload };
-  body.channel = destination.channel;
-  if (inputs.updateTs) return { payload: { ...body, ts: inputs.updateTs }, notes, method: 'chat.update' };
-  if (inputs.threadTs) body.thread_ts = inputs.threadTs;
-  return { payload: body, notes, method: 'chat.postMessage' };
+  return mention;
 }
 
-async function send(inputs: Inputs, method: Method, payload: Payload): Promise<SendResult> {
-  const options = {
+async function sendOptions(inputs: Inputs): Promise<SendOptions> {
+  const options: SendOptions = {
     retries: inputs.retries,
     timeoutMs: inputs.timeoutSeconds * 1000,
+    maxRetryWaitMs: inputs.maxRetryWaitSeconds * 1000,
     log: (line: string) => core.info(scrub(line, inputs.secrets)),
   };
-  const { destination } = inputs;
-  if (destination.kind === 'webhook') return postWebhook(destination.url, payload, options);
-  if (destination.kind === 'api' && method !== 'webhook') {
-    const { callWebApi } = await import('./web-api.js');
-    return callWebApi(destination.token, inputs.apiUrl, method, payload, options);
+  const proxy = proxySettings(inputs.proxy, process.env);
+  if (!proxy) return options;
+  for (const url of [proxy.httpProxy, proxy.httpsProxy]) {
+    const password = url ? safeUrl(url)?.password : '';
+    if (password) {
+      core.setSecret(password);
+      inputs.secrets.push(password, url);
+    }
   }
-  return { ok: false, attempts: 0, error: 'no destination' };
+  const via = describeProxy(proxy.httpsProxy || proxy.httpProxy);
+  core.info(
+    `Slack requests go through the proxy ${via} (from ${proxy.source === 'input' ? "the 'proxy' input" : 'HTTPS_PROXY/HTTP_PROXY'}${proxy.noProxy ? `; NO_PROXY: ${proxy.noProxy}` : ''}).`,
+  );
+  return { ...options, fetch: await proxiedFetch(proxy) };
 }
 
-function setResultOutputs(result: SendResult): void {
-  core.setOutput('ok', String(result.ok));
-  core.setOutput('ts', result.ts ?? '');
-  core.setOutput('channel', result.channel ?? '');
-  core.setOutput('status-code', result.statusCode === undefined ? '' : String(result.statusCode));
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function setOutputs(d: Delivery, method: Method): void {
+  const main = d.message ?? d.reaction ?? d.upload;
+  core.setOutput('ok', String(deliveryErrors(d).length === 0 && main !== undefined));
+  core.setOutput('ts', d.message?.ts ?? '');
+  core.setOutput('channel', d.message?.channel ?? (method === 'none' && main ? d.channel : ''));
+  core.setOutput('thread-ts', main?.ok ? d.threadTs : '');
+  core.setOutput('status-code', main?.statusCode === undefined ? '' : String(main.statusCode));
+  core.setOutput('response', main?.response === undefined ? '' : JSON.stringify(main.response));
+  core.setOutput('error', '');
 }
 
 function describeDestination(inputs: Inputs, method: Method): string {
   const { destination } = inputs;
-  if (destination.kind === 'webhook') return 'incoming webhook';
+  if (destination.kind === 'webhook') return destination.type === 'workflow-trigger' ? 'Workflow Builder trigger' : 'incoming webhook';
   if (destination.kind === 'api') {
     const thread = method === 'chat.postMessage' && inputs.threadTs ? ` (thread ${inputs.threadTs})` : '';
     return `channel ${destination.channel}${thread}`;
@@ -120,9 +150,25 @@ function describeDestination(inputs: Inputs, method: Method): string {
   return 'no destination (no webhook-url or token given)';
 }
 
-function summaryTitle(inputs: Inputs, payload: Payload): string {
+function describeDone(inputs: Inputs, method: Method, d: Delivery, where: string, payload: Payload | undefined): string {
+  const parts: string[] = [];
+  const ts = d.message?.ts ? ` (ts ${d.message.ts})` : '';
+  const place = d.message?.channel ? `channel ${d.message.channel}` : where;
+  if (d.message?.ok) {
+    if (method === 'chat.update') parts.push(`Updated the message in ${place}${ts}`);
+    else if (method === 'webhook' || method === 'chat.postMessage')
+      parts.push(`${inputs.threadTs ? 'Replied in a thread in' : 'Sent to'} ${place}${ts}`);
+    else parts.push(`Called ${method} in ${place}${ts}`);
+  } else if (payload && d.message) parts.push(`Not sent to ${where}`);
+  if (d.upload?.ok) parts.push(`uploaded ${d.upload.count} file${d.upload.count === 1 ? '' : 's'} to the thread`);
+  if (d.reaction?.ok) parts.push(`reacted :${inputs.reaction}:`);
+  const text = parts.join(', ') || `Nothing sent to ${where}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function summaryTitle(inputs: Inputs, payload: Payload | undefined): string {
   const emoji = inputs.status ? `${statusLook(inputs.status).emoji} ` : '';
-  const text = typeof payload.text === 'string' ? payload.text : '';
-  const line = (text.split('\n')[0] ?? '').replace(/<![a-z^0-9|]+>\s*/gi, '');
-  return (line || `${emoji}${inputs.status ?? 'custom payload'}`).slice(0, 200);
+  const text = typeof payload?.text === 'string' ? payload.text : '';
+  const line = (text.split('\n')[0] ?? '').replace(/<![a-z^0-9|]+>\s*|<@[A-Z0-9]+>\s*/gi, '');
+  return (line || `${emoji}${inputs.status ?? inputs.method ?? 'custom payload'}`).slice(0, 200);
 }

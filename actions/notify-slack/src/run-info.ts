@@ -8,6 +8,8 @@ export interface RunInfo {
   ref: string;
   sha: string;
   actor: string;
+  /** Who started this attempt (a re-run may be someone else); the actor when GitHub does not say. */
+  triggeringActor: string;
   workflow: string;
   runId: string;
   runNumber: string;
@@ -33,6 +35,7 @@ export function readRunInfo(env: NodeJS.ProcessEnv, event: Record<string, unknow
     ref,
     sha: env.GITHUB_SHA ?? '',
     actor: env.GITHUB_ACTOR ?? '',
+    triggeringActor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '',
     workflow: env.GITHUB_WORKFLOW ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
     runNumber: env.GITHUB_RUN_NUMBER ?? '',

@@ -1,88 +1,115 @@
 import type { Payload } from './limits.js';
-import { MAX_RETRY_AFTER_MS, type SendOptions, type SendResult } from './send.js';
+import { describeNetworkError, withRetries, type Attempt, type SendOptions, type SendResult } from './retry.js';
 
-export type ApiMethod = 'chat.postMessage' | 'chat.update';
+/** A file to put in a message's thread. */
+export interface UploadFile {
+  /** Path on the runner, as files.uploadV2 reads it. */
+  file: string;
+  /** The name Slack shows. */
+  filename: string;
+}
+
+export interface SlackApi {
+  /** Calls any Web API method (chat.postMessage, reactions.add, ...) with its arguments. */
+  call(method: string, args: Payload): Promise<SendResult>;
+  /** files.uploadV2: getUploadURLExternal, the upload POST, completeUploadExternal (one file list, one thread). */
+  upload(files: UploadFile[], channelId: string, threadTs: string, comment: string): Promise<SendResult>;
+}
 
 /**
- * Calls the Slack Web API through @slack/web-api (loaded only in token mode): it waits Retry-After
- * on 429, retries 5xx and network errors with randomised exponential backoff (p-retry), bounds each
- * request with a timeout and turns `ok:false` into a platform error carrying Slack's code.
- * Our wrapper adds the HTTP status (via a counting fetch), the attempt count and a secret-free message.
+ * The Slack Web API through @slack/web-api (loaded only in token mode). The SDK does the request,
+ * its form or multipart body and `ok:false` → platform error; our loop does the retries, so a 429
+ * waits at most max-retry-wait-seconds (the SDK would sleep any Retry-After) and a non-429 4xx
+ * (a wrong slack-api-url) is not retried as if transient.
  */
-export async function callWebApi(
-  token: string,
-  apiUrl: string,
-  method: ApiMethod,
-  body: Payload,
-  options: SendOptions,
-): Promise<SendResult> {
-  const { WebClient, WebClientEvent, ErrorCode, LogLevel } = await import('@slack/web-api');
-  let attempts = 0;
+export async function createSlackApi(token: string, apiUrl: string, options: SendOptions): Promise<SlackApi> {
+  const { WebClient, ErrorCode, LogLevel } = await import('@slack/web-api');
   let statusCode: number | undefined;
   const baseFetch = options.fetch ?? fetch;
-  const countingFetch: typeof fetch = async (input, init) => {
-    attempts++;
+  const trackingFetch: typeof fetch = async (input, init) => {
     statusCode = undefined;
     const res = await baseFetch(input, init);
     statusCode = res.status;
     return res;
   };
-  const log = options.log;
+  const ignore = () => undefined;
   const client = new WebClient(token, {
     slackApiUrl: apiUrl,
     timeout: options.timeoutMs,
-    fetch: countingFetch,
+    fetch: trackingFetch,
     allowAbsoluteUrls: false,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
     logger: {
-      debug: () => undefined,
-      info: (...msg: unknown[]) => log(msg.map(String).join(' ')),
-      warn: (...msg: unknown[]) => log(msg.map(String).join(' ')),
-      error: (...msg: unknown[]) => log(msg.map(String).join(' ')),
-      setLevel: () => undefined,
-      getLevel: () => LogLevel.INFO,
-      setName: () => undefined,
+      debug: ignore,
+      info: ignore,
+      warn: (...msg: unknown[]) => options.log(msg.map(String).join(' ')),
+      error: (...msg: unknown[]) => options.log(msg.map(String).join(' ')),
+      setLevel: ignore,
+      getLevel: () => LogLevel.WARN,
+      setName: ignore,
     },
-    retryConfig: {
-      retries: options.retries,
-      factor: 2,
-      minTimeout: 500,
-      maxTimeout: 10_000,
-      randomize: true,
-      // p-retry reads this from the same options object (the SDK's type does not list it). Throwing here
-      // stops the retries: the SDK would otherwise retry any non-429 4xx (a wrong slack-api-url) as if transient.
-      onFailedAttempt: (error: { message: string; retriesLeft: number; code?: string; statusCode?: number }) => {
-        const status = error.code === ErrorCode.HTTPError ? (error.statusCode ?? 0) : 0;
-        if (status >= 400 && status < 500 && status !== 429) throw error;
-        if (error.retriesLeft > 0) log(`Slack ${method} attempt failed (${describe(error)}); retrying (${error.retriesLeft} left).`);
-      },
-    } as never,
-  });
-  // The SDK sleeps the whole Retry-After (each wait counts as one retry); say so when it is long.
-  client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => {
-    if (seconds * 1000 > MAX_RETRY_AFTER_MS) log(`Slack asks to wait ${seconds} s (Retry-After) before the next try.`);
   });
 
-  try {
-    const result = (await client.apiCall(method, body)) as { ok?: boolean; ts?: string; channel?: string };
-    return { ok: true, statusCode: statusCode ?? 200, ts: result.ts ?? '', channel: result.channel ?? '', attempts };
-  } catch (error) {
-    let message = describe(error);
-    if (attempts > 1) message += `, after ${attempts} attempts`;
-    return { ok: false, statusCode, error: message, attempts };
-  }
-
-  /** The SDK's error in one line, with Slack's code; the SDK never puts the token in its messages. */
-  function describe(error: unknown): string {
-    const e = error as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
-    if (e.code === ErrorCode.PlatformError) return `Slack refused ${method}: ${e.data?.error ?? 'unknown_error'}`;
-    if (e.code === ErrorCode.HTTPError) return `Slack answered HTTP ${e.statusCode ?? statusCode}`;
-    if (e.code === ErrorCode.RequestError) {
-      const original = e.original as { name?: string; message?: string; cause?: { code?: string } } | undefined;
-      return original?.name === 'TimeoutError' || original?.name === 'AbortError'
-        ? `no answer within ${options.timeoutMs / 1000} s`
-        : `network error: ${original?.message ?? e.message}${original?.cause?.code ? ` (${original.cause.code})` : ''}`;
+  async function attempt(method: string, args: Payload): Promise<Attempt> {
+    try {
+      const data = (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
+      const { response_metadata: _meta, ...response } = data;
+      return {
+        result: {
+          ok: true,
+          statusCode: statusCode ?? 200,
+          ts: typeof data.ts === 'string' ? data.ts : '',
+          channel: typeof data.channel === 'string' ? data.channel : '',
+          response,
+        },
+      };
+    } catch (error) {
+      const e = error as {
+        code?: string;
+        data?: Record<string, unknown>;
+        statusCode?: number;
+        retryAfter?: number;
+        original?: unknown;
+        message?: string;
+      };
+      if (e.code === ErrorCode.PlatformError) {
+        const { response_metadata: _meta, ...response } = e.data ?? {};
+        return {
+          result: { ok: false, statusCode, response, error: `Slack refused ${method}: ${String(e.data?.error ?? 'unknown_error')}` },
+        };
+      }
+      if (e.code === ErrorCode.RateLimitedError)
+        return {
+          result: { ok: false, statusCode: 429, error: 'rate limited by Slack (HTTP 429)' },
+          retry: { reason: `Slack rate limit (429) on ${method}`, retryAfterMs: (e.retryAfter ?? 1) * 1000 },
+        };
+      if (e.code === ErrorCode.HTTPError) {
+        const status = e.statusCode ?? statusCode ?? 0;
+        const result = { ok: false, statusCode: status, error: `Slack answered HTTP ${status}` };
+        return status >= 500 || status === 0 ? { result, retry: { reason: `Slack answered HTTP ${status} to ${method}` } } : { result };
+      }
+      if (e.code === ErrorCode.RequestError) {
+        const reason = describeNetworkError(e.original, options.timeoutMs);
+        return { result: { ok: false, error: reason }, retry: { reason: `Slack ${method} failed (${reason})` } };
+      }
+      return { result: { ok: false, statusCode, error: `Slack ${method} failed: ${e.message ?? String(error)}` } };
     }
-    if (/rate limit/i.test(e.message ?? '')) return 'rate limited by Slack (HTTP 429)';
-    return e.message ?? String(error);
   }
+
+  return {
+    call: (method, args) => withRetries(() => attempt(method, args), options),
+    // Files appear only when completeUploadExternal succeeds, so retrying the whole upload adds no duplicate.
+    upload: (files, channelId, threadTs, comment) =>
+      withRetries(
+        () =>
+          attempt('files.uploadV2', {
+            channel_id: channelId,
+            thread_ts: threadTs,
+            ...(comment ? { initial_comment: comment } : {}),
+            file_uploads: files.map((f) => ({ file: f.file, filename: f.filename })),
+          }),
+        options,
+      ),
+  };
 }

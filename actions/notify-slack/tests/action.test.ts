@@ -1,11 +1,8 @@
 // Harness tests: the bundled dist/ run as the runner runs it, against the Slack capture server on loopback.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runAction, type ActionResult, type RunActionOptions } from '../../../packages/testing/src/index.js';
 import { startSlackServer, type SlackRequest, type SlackServer } from '../../../packages/testing/src/slack-server.js';
+import { notifier } from './notify-harness.js';
 
-const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 let slack: SlackServer;
 
 beforeAll(async () => {
@@ -30,26 +27,7 @@ type Body = {
   attachments: { color: string; blocks: { type: string; elements: { text: string }[] }[] }[];
 };
 
-/** Runs the action and checks, for every run, that no secret reached stdout, stderr, outputs or the summary. */
-async function notify(inputs: Record<string, string>, options: Omit<RunActionOptions, 'inputs'> = {}): Promise<ActionResult> {
-  const secrets = [inputs['webhook-url'], inputs.token].filter((s): s is string => !!s);
-  const webhookPath = inputs['webhook-url'] ? new URL(inputs['webhook-url']).pathname : '';
-  const result = await runAction(actionDir, {
-    ...options,
-    inputs: { 'slack-api-url': slack.apiUrl, ...inputs },
-    env: { GITHUB_WORKFLOW: 'REDCap Pipeline', ...options.env },
-    secrets: [...secrets, ...(webhookPath ? [webhookPath] : [])],
-  });
-  expect(result.leakedSecrets).toEqual([]);
-  const stdout = result.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
-  const everything = [stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n');
-  for (const secret of [...secrets, webhookPath].filter(Boolean)) expect(everything).not.toContain(secret);
-  expect(result.stderr).not.toMatch(/\bat .+\.js:\d+/); // no stack traces
-  return result;
-}
+const notify = notifier(() => slack);
 const webhook = (extra: Record<string, string> = {}) => ({ 'webhook-url': slack.webhookUrl, ...extra });
 const bot = (extra: Record<string, string> = {}) => ({ token: slack.token, channel: '#deployments', ...extra });
 const sent = (r: SlackRequest): Body => r.body as unknown as Body;
@@ -299,10 +277,15 @@ describe('custom payload', () => {
     expect(body.blocks[0].text?.text).toHaveLength(150);
   });
 
-  it('refuses a payload that is not a Slack message, sending nothing', async () => {
-    const result = await notify(webhook({ payload: '{"blocks": [{"text": "no type"}]}' }));
-    expect(result.exitCode).toBe(1);
-    expect(result.errors.join('\n')).toContain("Input 'payload': 'blocks[0]' must be a block with a 'type'");
+  it('refuses a payload that is not a Slack message, sending nothing: a warning, or an error when asked', async () => {
+    const warned = await notify(webhook({ payload: '{"blocks": [{"text": "no type"}]}' }));
+    expect(warned.exitCode).toBe(0);
+    expect(warned.outputs).toMatchObject({ ok: 'false' });
+    expect(warned.outputs.error).toContain("Input 'payload': 'blocks[0]' must be a block with a 'type'");
+    expect(warned.warnings).toHaveLength(1);
+    const failed = await notify(webhook({ payload: '{"blocks": [{"text": "no type"}]}', 'fail-on-error': 'true' }));
+    expect(failed.exitCode).toBe(1);
+    expect(failed.errors).toEqual([failed.outputs.error]);
     expect(newRequests()).toHaveLength(0);
   });
 });
@@ -333,10 +316,7 @@ describe('dry run and inputs', () => {
     expect(result.summary).toContain('**Slack:** not sent: 5 input problems');
   });
 
-  it('needs a destination, and not two', async () => {
-    const none = await notify({ status: 'success' });
-    expect(none.exitCode).toBe(1);
-    expect(none.errors.join('\n')).toContain("Input 'webhook-url': no Slack destination");
+  it('refuses two destinations, and token without channel', async () => {
     const both = await notify({ ...webhook(), ...bot(), status: 'success' });
     expect(both.exitCode).toBe(1);
     expect(both.errors.join('\n')).toContain('give either webhook-url, or token with channel, not both');

@@ -11,6 +11,7 @@ const info: RunInfo = {
   ref: 'main',
   sha: 'abcdef0123456789',
   actor: 'octocat',
+  triggeringActor: 'octocat',
   workflow: 'REDCap Pipeline',
   runId: '42',
   runNumber: '9',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffMs, postWebhook, retryAfterMs, scrub } from '../src/send.js';
+import { backoffMs, retryAfterMs, scrub } from '../src/retry.js';
+import { postWebhook } from '../src/send.js';
 
 /** A scripted fetch (a plain fake: the logic takes `fetch` as a parameter). */
 function scripted(answers: (Response | Error)[]) {
@@ -14,9 +15,10 @@ function scripted(answers: (Response | Error)[]) {
   return { fake, calls };
 }
 const waits: number[] = [];
-const options = (fake: typeof fetch, retries = 3) => ({
+const options = (fake: typeof fetch, retries = 3, maxRetryWaitMs = 30_000) => ({
   retries,
   timeoutMs: 1000,
+  maxRetryWaitMs,
   log: () => undefined,
   fetch: fake,
   sleep: async (ms: number) => void waits.push(ms),
@@ -31,8 +33,31 @@ describe('postWebhook', () => {
       ok: true,
       statusCode: 200,
       attempts: 2,
+      response: { ok: true },
     });
     expect(waits).toEqual([3000]);
+  });
+
+  it('stops at once when Retry-After asks for more than max-retry-wait-seconds', async () => {
+    waits.length = 0;
+    const { fake, calls } = scripted([new Response('rate_limited', { status: 429, headers: { 'retry-after': '75' } }), new Response('ok')]);
+    const result = await postWebhook('https://hooks.example/x', { text: 'x' }, options(fake, 3, 30_000));
+    expect(result).toMatchObject({ ok: false, statusCode: 429, attempts: 1 });
+    expect(result.error).toBe(
+      'rate limited by Slack (HTTP 429): Slack asked to wait 75.0 s (Retry-After), more than max-retry-wait-seconds (30), so it was not retried',
+    );
+    expect(calls).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('reads a Workflow Builder JSON refusal as a refusal', async () => {
+    const { fake } = scripted([new Response('{"ok":false,"error":"invalid_workflow_input"}', { status: 400 })]);
+    expect(await postWebhook('https://hooks.example/triggers/x', { a: 'b' }, options(fake))).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      error: 'Slack answered HTTP 400 invalid_workflow_input',
+      response: { ok: false, error: 'invalid_workflow_input' },
+    });
   });
 
   it('backs off with jitter after 5xx and network errors, within the retries', async () => {
@@ -44,7 +69,13 @@ describe('postWebhook', () => {
       new Response('rollup_error', { status: 502 }),
     ]);
     const result = await postWebhook('https://hooks.example/x', { text: 'x' }, options(fake, 2));
-    expect(result).toEqual({ ok: false, statusCode: 502, attempts: 3, error: 'Slack answered HTTP 502 rollup_error, after 3 attempts' });
+    expect(result).toEqual({
+      ok: false,
+      statusCode: 502,
+      attempts: 3,
+      error: 'Slack answered HTTP 502 rollup_error, after 3 attempts',
+      response: { ok: false, error: 'rollup_error' },
+    });
     expect(calls).toHaveLength(3);
     expect(waits).toEqual([375, 750]);
   });

@@ -7,3 +7,4 @@ export * from './github/index.js';
 export * from './sshd.js';
 export * from './postgres.js';
 export * from './slack-server.js';
+export * from './proxy.js';

@@ -4,21 +4,26 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A Slack capture server on loopback: incoming webhooks (`POST /services/T…/B…/secret`, answering
- * text like Slack: `ok`, `invalid_payload`, `no_text`, `invalid_blocks`, `no_service`) and the Web API
- * methods `chat.postMessage` and `chat.update` (`POST /api/<method>`, Bearer auth, JSON or form bodies,
- * `{ok:true, channel, ts, message}` or `{ok:false, error}`). It checks Block Kit limits the way Slack
- * does, records every request, and takes injected faults (429 + Retry-After, 5xx, a held response,
- * a reset connection, an `ok:false` reply).
+ * text like Slack: `ok`, `invalid_payload`, `no_text`, `invalid_blocks`, `no_service`), Workflow Builder
+ * triggers (`POST /triggers/T…/…/secret`, a flat object of text variables, JSON answers), and the Web API
+ * (`POST /api/<method>`, Bearer auth, JSON, form or multipart bodies, `{ok:true, …}` or `{ok:false, error}`):
+ * `chat.postMessage`, `chat.update`, `reactions.add`, the three steps of `files.uploadV2`
+ * (`files.getUploadURLExternal`, the upload URL POST, `files.completeUploadExternal`), `auth.test`, and any
+ * method registered with `addMethod`. It checks Block Kit limits the way Slack does, records every
+ * request, and takes injected faults (429 + Retry-After, 5xx, a held response, a reset connection, an
+ * `ok:false` reply).
  */
 
 export interface SlackRequest {
-  /** `webhook`, or the Web API method (`chat.postMessage`, `chat.update`, ...). */
+  /** `webhook`, `trigger`, `upload` (a files.uploadV2 upload URL), or the Web API method (`chat.postMessage`, ...). */
   endpoint: string;
   method: string;
   path: string;
   headers: IncomingMessage['headers'];
-  /** Parsed body: JSON, or form fields (with `blocks`/`attachments` JSON-decoded, as Slack does). */
+  /** Parsed body: JSON, or form / multipart fields (JSON-valued ones decoded, as Slack does; a multipart file as its text). */
   body: Record<string, unknown> | undefined;
+  /** The files of a multipart body. */
+  files: MultipartFile[];
   rawBody: string;
   /** The HTTP status answered (0 when the connection was held or reset). */
   status: number;
@@ -38,6 +43,40 @@ export interface SlackMessage {
   history: Record<string, unknown>[];
   via: 'webhook' | 'api';
 }
+
+export interface MultipartFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A file completed with files.completeUploadExternal. */
+export interface SlackFile {
+  id: string;
+  filename: string;
+  title: string;
+  content: Buffer;
+  channel: string;
+  thread_ts?: string;
+  initial_comment?: string;
+}
+
+/** A reaction added with reactions.add. */
+export interface SlackReaction {
+  channel: string;
+  ts: string;
+  name: string;
+}
+
+/** A Workflow Builder trigger call: the variables as received. */
+export interface SlackTriggerCall {
+  url: string;
+  variables: Record<string, string>;
+}
+
+/** Answers a registered Web API method: the reply's fields besides `ok` (or `{error}` to refuse). */
+export type SlackMethodHandler = (body: Record<string, unknown>) => Record<string, unknown> & { error?: string };
 
 export interface SlackFault {
   /** `webhook` or a Web API method name; any endpoint when absent. */
@@ -75,21 +114,46 @@ export interface SlackServer {
   token: string;
   requests: SlackRequest[];
   messages: SlackMessage[];
+  /** Files completed by files.uploadV2, in completion order. */
+  files: SlackFile[];
+  reactions: SlackReaction[];
+  triggers: SlackTriggerCall[];
   injectFault(fault: SlackFault): void;
   /** Registers another incoming webhook and returns its URL. */
   addWebhook(channel?: string): string;
+  /** Registers a Workflow Builder trigger and returns its URL. */
+  addTrigger(): string;
+  /** Answers Web API `method` with `handler` (e.g. `bookmarks.add`); unregistered methods answer `unknown_method`. */
+  addMethod(method: string, handler: SlackMethodHandler): void;
   stop(): Promise<void>;
 }
 
 export const SLACK_TEST_TOKEN = 'xoxb-1111111111-2222222222-capturetesttoken';
 
-const LIMITS = { header: 150, sectionText: 3000, fieldText: 2000, fields: 10, blocks: 50, text: 40_000, contextElements: 10 };
+const LIMITS = {
+  header: 150,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  blocks: 50,
+  text: 40_000,
+  contextElements: 10,
+  markdown: 12_000,
+  imageUrl: 3000,
+  altText: 2000,
+};
 
 export async function startSlackServer(options: SlackServerOptions = {}): Promise<SlackServer> {
   const requests: SlackRequest[] = [];
   const messages: SlackMessage[] = [];
   const faults: SlackFault[] = [];
   const webhooks = new Map<string, string>();
+  const triggerPaths = new Set<string>();
+  const files: SlackFile[] = [];
+  const reactions: SlackReaction[] = [];
+  const triggers: SlackTriggerCall[] = [];
+  const pendingUploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
+  const methods = new Map<string, SlackMethodHandler>();
   const held = new Set<ServerResponse>();
   let clock = 1_700_000_000;
   let seq = 0;
@@ -114,27 +178,47 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     return `${url}${path}`;
   };
 
+  const addTrigger = (): string => {
+    const path = `/triggers/T0CAPTURE/${randomBytes(5).toString('hex')}/${randomBytes(12).toString('hex')}`;
+    triggerPaths.add(path);
+    return `${url}${path}`;
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const rawBody = raw.toString('utf8');
     const path = new URL(req.url ?? '/', url).pathname;
     const method = req.method ?? 'GET';
-    const endpoint = path.startsWith('/services/') ? 'webhook' : path.startsWith('/api/') ? path.slice('/api/'.length) : path;
+    const endpoint = path.startsWith('/services/')
+      ? 'webhook'
+      : path.startsWith('/triggers/')
+        ? 'trigger'
+        : path.startsWith('/upload/')
+          ? 'upload'
+          : path.startsWith('/api/')
+            ? path.slice('/api/'.length)
+            : path;
     const record: SlackRequest = {
       endpoint,
       method,
       path,
       headers: req.headers,
       body: undefined,
+      files: [],
       rawBody,
       status: 0,
       result: '',
       at: Date.now(),
     };
     requests.push(record);
-    const parsed = parseBody(req.headers['content-type'] ?? '', rawBody, endpoint === 'webhook');
+    const contentType = req.headers['content-type'] ?? '';
+    const parsed = contentType.includes('multipart/form-data')
+      ? parseMultipartBody(contentType, raw)
+      : { ...parseBody(contentType, rawBody, endpoint === 'webhook'), files: [] };
     record.body = parsed.body;
+    record.files = parsed.files;
 
     const fault = faults.find((f) => (!f.endpoint || f.endpoint === endpoint) && (f.times ?? 1) > 0);
     if (fault) {
@@ -186,6 +270,27 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return sendText(res, record, 200, 'ok');
     }
 
+    if (endpoint === 'trigger') {
+      if (!triggerPaths.has(path)) return sendJson(res, record, 404, { ok: false, error: 'invalid_trigger' });
+      const body = parsed.body;
+      if (parsed.invalid || !body) return sendJson(res, record, 400, { ok: false, error: 'invalid_json' });
+      // Workflow Builder variables are text: a nested object or a number is refused.
+      if (Object.values(body).some((v) => typeof v !== 'string'))
+        return sendJson(res, record, 400, { ok: false, error: 'invalid_workflow_input' });
+      triggers.push({ url: `${url}${path}`, variables: body as Record<string, string> });
+      return sendJson(res, record, 200, { ok: true });
+    }
+
+    if (endpoint === 'upload') {
+      const id = path.split('/').at(-1) ?? '';
+      const pending = pendingUploads.get(id);
+      if (!pending) return sendText(res, record, 404, 'not_found');
+      const content = parsed.files[0]?.content ?? raw;
+      if (content.length !== pending.length) return sendText(res, record, 400, 'length_mismatch');
+      pending.content = content;
+      return sendText(res, record, 200, `OK - ${content.length}`);
+    }
+
     if (!path.startsWith('/api/')) return sendText(res, record, 404, 'not_found');
     const auth =
       /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof parsed.body?.token === 'string' ? parsed.body.token : '');
@@ -224,6 +329,58 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       message.history.push(body);
       return sendJson(res, record, 200, { ok: true, channel, ts, text: message.text ?? '', message: publicMessage(message) });
     }
+    if (endpoint === 'reactions.add') {
+      const channel = typeof body.channel === 'string' ? channelId(body.channel) : undefined;
+      const name = typeof body.name === 'string' ? body.name : '';
+      if (!channel) return sendJson(res, record, 200, { ok: false, error: 'channel_not_found' });
+      if (!name) return sendJson(res, record, 200, { ok: false, error: 'invalid_name' });
+      const message = messages.find((m) => m.ts === body.timestamp && m.channel === channel);
+      if (!message) return sendJson(res, record, 200, { ok: false, error: 'message_not_found' });
+      if (reactions.some((r) => r.channel === channel && r.ts === message.ts && r.name === name))
+        return sendJson(res, record, 200, { ok: false, error: 'already_reacted' });
+      reactions.push({ channel, ts: message.ts, name });
+      return sendJson(res, record, 200, { ok: true });
+    }
+    if (endpoint === 'files.getUploadURLExternal') {
+      const length = Number(body.length);
+      if (typeof body.filename !== 'string' || body.filename === '')
+        return sendJson(res, record, 200, { ok: false, error: 'invalid_arguments' });
+      if (!Number.isInteger(length) || length <= 0) return sendJson(res, record, 200, { ok: false, error: 'invalid_arguments' });
+      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      pendingUploads.set(id, { filename: body.filename, length });
+      return sendJson(res, record, 200, { ok: true, upload_url: `${url}/upload/v1/${id}`, file_id: id });
+    }
+    if (endpoint === 'files.completeUploadExternal') {
+      const list = typeof body.files === 'string' ? tryJson(body.files) : body.files;
+      if (!Array.isArray(list) || list.length === 0) return sendJson(res, record, 200, { ok: false, error: 'invalid_arguments' });
+      const channel = typeof body.channel_id === 'string' ? channelId(body.channel_id) : undefined;
+      if (body.channel_id !== undefined && !channel) return sendJson(res, record, 200, { ok: false, error: 'channel_not_found' });
+      const threadTs = typeof body.thread_ts === 'string' && body.thread_ts !== '' ? body.thread_ts : undefined;
+      if (threadTs && !messages.some((m) => m.ts === threadTs && m.channel === channel))
+        return sendJson(res, record, 200, { ok: false, error: 'invalid_thread_ts' });
+      const done: SlackFile[] = [];
+      for (const item of list as { id?: string; title?: string }[]) {
+        const pending = pendingUploads.get(item.id ?? '');
+        if (!pending?.content) return sendJson(res, record, 200, { ok: false, error: 'file_not_found' });
+        done.push({
+          id: item.id!,
+          filename: pending.filename,
+          title: item.title ?? pending.filename,
+          content: pending.content,
+          channel: channel ?? '',
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(typeof body.initial_comment === 'string' ? { initial_comment: body.initial_comment } : {}),
+        });
+      }
+      for (const f of done) pendingUploads.delete(f.id);
+      files.push(...done);
+      return sendJson(res, record, 200, { ok: true, files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title })) });
+    }
+    const handler = methods.get(endpoint);
+    if (handler) {
+      const answer = handler(body);
+      return sendJson(res, record, 200, answer.error ? { ok: false, ...answer } : { ok: true, ...answer });
+    }
     if (endpoint === 'auth.test')
       return sendJson(res, record, 200, {
         ok: true,
@@ -244,7 +401,12 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     token: SLACK_TEST_TOKEN,
     requests,
     messages,
+    files,
+    reactions,
+    triggers,
     addWebhook,
+    addTrigger,
+    addMethod: (method, handler) => void methods.set(method, handler),
     injectFault: (fault) => faults.push({ times: 1, ...fault }),
     stop: async () => {
       for (const res of held) res.socket?.destroy();
@@ -267,7 +429,7 @@ function parseBody(type: string, raw: string, webhook: boolean): { body?: Record
       const body: Record<string, unknown> = {};
       for (const [key, value] of form) {
         // Slack decodes JSON-valued form fields; a field that is not JSON stays a string (and is refused later).
-        body[key] = ['blocks', 'attachments', 'metadata'].includes(key) ? tryJson(value) : value;
+        body[key] = ['blocks', 'attachments', 'metadata', 'files'].includes(key) ? tryJson(value) : value;
       }
       return { body, invalid: false };
     }
@@ -275,6 +437,41 @@ function parseBody(type: string, raw: string, webhook: boolean): { body?: Record
   } catch {
     return { invalid: true };
   }
+}
+
+/** A multipart/form-data body: text fields into `body` (JSON-valued ones decoded), file parts into `files`. */
+function parseMultipartBody(type: string, raw: Buffer): { body?: Record<string, unknown>; files: MultipartFile[]; invalid: boolean } {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+  if (!boundary) return { invalid: true, files: [] };
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const body: Record<string, unknown> = {};
+  const files: MultipartFile[] = [];
+  let at = raw.indexOf(delimiter);
+  if (at < 0) return { invalid: true, files: [] };
+  for (let parts = 0; parts < 1000; parts++) {
+    const start = at + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(delimiter, start);
+    if (next < 0) return { invalid: true, files };
+    const part = raw.subarray(start + 2, next - 2); // after CRLF, before CRLF
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) return { invalid: true, files };
+    const headers = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const disposition = /content-disposition:[^\r\n]*/i.exec(headers)?.[0] ?? '';
+    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
+    const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+    if (filename !== undefined) {
+      const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream';
+      files.push({ field: name, filename, contentType, content: Buffer.from(content) });
+      body[name] = content.toString('utf8');
+    } else {
+      const text = content.toString('utf8');
+      body[name] = ['blocks', 'attachments', 'metadata', 'files'].includes(name) ? tryJson(text) : text;
+    }
+    at = next;
+  }
+  return { body, files, invalid: false };
 }
 
 function asObject(value: unknown): { body?: Record<string, unknown>; invalid: boolean } {
@@ -312,7 +509,18 @@ export function checkMessage(body: Record<string, unknown>): string | undefined 
 
 function validBlocks(blocks: unknown): boolean {
   if (!Array.isArray(blocks) || blocks.length > LIMITS.blocks) return false;
-  return blocks.every(validBlock);
+  // All markdown blocks of a message share one 12,000-character budget.
+  const markdown = blocks.reduce((n: number, b) => n + (isMarkdownBlock(b) ? b.text.length : 0), 0);
+  return markdown <= LIMITS.markdown && blocks.every(validBlock);
+}
+
+function isMarkdownBlock(b: unknown): b is { type: 'markdown'; text: string } {
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    (b as Record<string, unknown>).type === 'markdown' &&
+    typeof (b as Record<string, unknown>).text === 'string'
+  );
 }
 
 function textObject(value: unknown, max: number, type?: 'plain_text' | 'mrkdwn'): boolean {
@@ -343,15 +551,15 @@ function validBlock(block: unknown): boolean {
         Array.isArray(b.elements) &&
         b.elements.length > 0 &&
         b.elements.length <= LIMITS.contextElements &&
-        b.elements.every(
-          (e) =>
-            textObject(e, LIMITS.sectionText) || (typeof e === 'object' && e !== null && (e as Record<string, unknown>).type === 'image'),
-        )
+        b.elements.every((e) => textObject(e, LIMITS.sectionText) || validImage(e))
       );
+    case 'markdown':
+      return typeof b.text === 'string' && b.text.length > 0 && b.text.length <= LIMITS.markdown;
+    case 'image':
+      return validImage(b);
     case 'divider':
       return true;
     case 'actions':
-    case 'image':
     case 'rich_text':
     case 'input':
     case 'file':
@@ -360,6 +568,15 @@ function validBlock(block: unknown): boolean {
     default:
       return false;
   }
+}
+
+function validImage(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const image = value as Record<string, unknown>;
+  if (image.type !== 'image') return false;
+  if (typeof image.alt_text !== 'string' || image.alt_text.length > LIMITS.altText) return false;
+  if (image.image_url !== undefined && (typeof image.image_url !== 'string' || image.image_url.length > LIMITS.imageUrl)) return false;
+  return image.image_url !== undefined || image.slack_file !== undefined;
 }
 
 function pickMessage(body: Record<string, unknown>): Pick<SlackMessage, 'text' | 'blocks' | 'attachments'> {
