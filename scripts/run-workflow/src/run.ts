@@ -200,7 +200,7 @@ async function execute(
     secrets,
     workflowEnv: evaluateStringMap(wf.template.env, workflowScope),
     rootTokens: wf.root,
-    images: services?.images ?? [],
+    images: [],
     masker,
     services,
     workdir,
@@ -236,7 +236,7 @@ async function execute(
     if (!slot.admitted) {
       emit(`⊘ cancelled: a newer run of concurrency group '${group}' took this run's place in the queue`);
       for (const def of wf.jobs) jobs[def.id] = { result: 'skipped', outputs: {}, steps: [] };
-      return { conclusion: 'cancelled', jobs, transcript, runId, workflow: wf.path, event };
+      return { conclusion: 'cancelled', jobs, transcript, runId, workflow: wf.path, event, images: [] };
     }
   }
   try {
@@ -249,7 +249,17 @@ async function execute(
   const conclusion =
     cancel.signal.aborted || results.some(([, j]) => j.result === 'cancelled') ? 'cancelled' : failed ? 'failure' : 'success';
   emit(`Run ${conclusion}: ${results.map(([id, j]) => `${id}=${j.result}`).join(', ')}`);
-  return { conclusion, jobs, transcript, runId, workflow: wf.path, event, ...(services ? { services: await services.snapshot() } : {}) };
+  if (services) services.images.push(...run.images);
+  return {
+    conclusion,
+    jobs,
+    transcript,
+    runId,
+    workflow: wf.path,
+    event,
+    images: run.images,
+    ...(services ? { services: await services.snapshot() } : {}),
+  };
 }
 
 function continueOnError(wf: WorkflowFile, id: string, run: RunState): boolean {

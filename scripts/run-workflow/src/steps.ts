@@ -41,7 +41,7 @@ export function shellCommand(shell: string | undefined, script: string): { comma
   }
 }
 
-function defaultName(def: StepDefinition, uses: string | undefined, script: string): string {
+function defaultName(uses: string | undefined, script: string): string {
   if (uses) return `Run ${uses}`;
   return `Run ${script.split('\n').find((l) => l.trim()) ?? ''}`.trim();
 }
@@ -80,7 +80,7 @@ export async function runStep(job: JobContext, def: StepDefinition): Promise<voi
   const scriptSource = rawRun
     ? String((rawRun as unknown as { value?: unknown; source?: string }).value ?? (rawRun as unknown as { source?: string }).source ?? '')
     : '';
-  let name = defaultName(def, uses, scriptSource);
+  let name = defaultName(uses, scriptSource);
   const result: StepResult = { id: publicId, name, ...(uses ? { uses } : {}), outcome: 'skipped', conclusion: 'skipped', outputs: {} };
   const record = () => {
     job.results.push(result);
@@ -205,15 +205,7 @@ export async function runStep(job: JobContext, def: StepDefinition): Promise<voi
     job.log.line(`      ##[error]${message}`);
   }
 
-  const continueToken = find(def.raw, 'continue-on-error');
-  let continueOnError = false;
-  try {
-    continueOnError = continueToken
-      ? evaluateToken(continueToken, job.scope()) === true || evaluateString(continueToken, job.scope()) === 'true'
-      : false;
-  } catch {
-    continueOnError = false;
-  }
+  const continueOnError = isContinueOnError(find(def.raw, 'continue-on-error'), job);
   result.outcome = outcome;
   result.conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   if (result.conclusion === 'failure') job.status = 'failure';
@@ -237,6 +229,15 @@ export async function runStep(job: JobContext, def: StepDefinition): Promise<voi
     `  ${mark} ${name}: ${result.outcome}${result.conclusion !== result.outcome ? ` (continue-on-error: ${result.conclusion})` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   record();
+}
+
+function isContinueOnError(token: ReturnType<typeof find>, job: JobContext): boolean {
+  if (!token) return false;
+  try {
+    return evaluateString(token, job.scope()) === 'true';
+  } catch {
+    return false;
+  }
 }
 
 async function runDouble(

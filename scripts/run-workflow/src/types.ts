@@ -1,4 +1,5 @@
 import type { LocalServices, ServicesSnapshot } from './services.js';
+import type { ImageBuild } from './doubles/docker.js';
 
 export type JobConclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 export type RunConclusion = 'success' | 'failure' | 'cancelled';
@@ -38,6 +39,8 @@ export interface RunResult {
   conclusion: RunConclusion;
   jobs: Record<string, JobResult>;
   services?: ServicesSnapshot;
+  /** docker/build-push-action calls of this run (also under services.images with local services). */
+  images: ImageBuild[];
   /** The readable log, secrets masked. */
   transcript: string[];
   runId: number;

@@ -1,7 +1,7 @@
 // actions/checkout: the scenario's repository fixture (--repo) into the workspace, at the requested ref when the
 // fixture is a git repository. persist-credentials, fetch-depth, sparse-checkout are accepted; no credentials are written.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StepFailure, type ActionDouble } from './types.js';
 
@@ -29,7 +29,9 @@ export const checkout: ActionDouble = {
     const dest = resolve(step.job.workspace, step.with.path || '.');
     if (!dest.startsWith(step.job.workspace)) throw new StepFailure(`actions/checkout: path '${step.with.path}' is outside the workspace.`);
     mkdirSync(dest, { recursive: true });
-    const isGit = git(repo, ['rev-parse', '--is-inside-work-tree']).ok;
+    // Only a fixture that is a repository of its own has refs; a directory inside another repository is copied as it is.
+    const top = git(repo, ['rev-parse', '--show-toplevel']);
+    const isGit = top.ok && realpathSync(top.out) === realpathSync(repo);
     const ref = step.with.ref || '';
     if (isGit && ref) {
       const resolved = git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
@@ -44,7 +46,7 @@ export const checkout: ActionDouble = {
       step.setOutput('commit', resolved.out);
       return;
     }
-    if (isGit) {
+    if (top.ok) {
       const files = git(repo, ['ls-files', '-co', '--exclude-standard', '-z']).out.split('\0').filter(Boolean);
       for (const file of files) {
         const from = join(repo, file);
