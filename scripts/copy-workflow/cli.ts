@@ -1,4 +1,4 @@
-// pnpm copy-workflow <name> --to <repo dir> [--owner ORG] [--ref vX.Y.Z | --sha SHA] [--force] [--source DIR]
+// pnpm copy-workflow <name> --to <repo dir> [--owner ORG] [--ref vX.Y.Z | --sha SHA] [--force | --update] [--source DIR]
 // pnpm copy-workflow --check <repo dir> [--source DIR]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { tryGit } from './git.js';
 import { findOurReferences, findRequirements, pinWorkflowText } from './pin.js';
 import { describeCommit, findRelease, FULL_SHA, listReleases, newestRelease, ToolError } from './releases.js';
+import { auditThirdParty } from './third-party.js';
 
 export interface Io {
   out: (line: string) => void;
@@ -13,13 +14,14 @@ export interface Io {
 }
 
 const USAGE = `usage:
-  pnpm copy-workflow <name> --to <repo dir> [--owner ORG] [--ref vX.Y.Z | --sha SHA] [--force]
+  pnpm copy-workflow <name> --to <repo dir> [--owner ORG] [--ref vX.Y.Z | --sha SHA] [--force | --update]
   pnpm copy-workflow --check <repo dir>
 options:
   --owner ORG    the GitHub owner of your pipeline-actions copy (default: the owner of this checkout's origin remote, else your-org)
   --ref vX.Y.Z   pin to this release (default: the newest vX.Y.Z tag)
   --sha SHA      pin to this commit
   --force        overwrite a workflow that differs from the copy
+  --update       in your existing copy, re-pin only the references to our actions; every other line is kept
   --source DIR   the pipeline-actions checkout to copy from and resolve tags in (default: this one)`;
 
 interface Options {
@@ -29,6 +31,7 @@ interface Options {
   ref?: string;
   sha?: string;
   force: boolean;
+  update: boolean;
   check?: string;
   source: string;
   help: boolean;
@@ -37,7 +40,7 @@ interface Options {
 const defaultSource = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export function parseArgs(argv: string[]): Options {
-  const options: Options = { force: false, source: defaultSource, help: false };
+  const options: Options = { force: false, update: false, source: defaultSource, help: false };
   const valueOf = (index: number, flag: string) => {
     const value = argv[index + 1];
     if (value === undefined || value.startsWith('--')) throw new ToolError(`${flag} needs a value\n${USAGE}`);
@@ -60,6 +63,9 @@ export function parseArgs(argv: string[]): Options {
       case '--force':
         options.force = true;
         break;
+      case '--update':
+        options.update = true;
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -70,6 +76,8 @@ export function parseArgs(argv: string[]): Options {
     }
   }
   if (options.ref !== undefined && options.sha !== undefined) throw new ToolError('give --ref or --sha, not both');
+  if (options.update && options.force)
+    throw new ToolError('give --update (keep your edits, re-pin) or --force (replace the file), not both');
   if (!options.help && options.check === undefined && (options.name === undefined || options.to === undefined)) {
     throw new ToolError(`a workflow name and --to <repo dir> are required\n${USAGE}`);
   }
@@ -82,6 +90,43 @@ function ownerFromOrigin(repo: string): string | undefined {
   return url ? /github\.com[/:]([^/]+)\/[^/]+?(?:\.git)?$/.exec(url)?.[1] : undefined;
 }
 
+function resolvePin(options: Options, source: string): { sha: string; label: string } {
+  if (options.sha !== undefined) return describeCommit(source, options.sha);
+  const release = options.ref !== undefined ? findRelease(source, options.ref) : newestRelease(source);
+  return { sha: release.sha, label: release.tag };
+}
+
+/** --update: only our references in the user's copy move to the new pin; every other line stays as the user left it. */
+function update(options: Options, io: Io): number {
+  const source = path.resolve(options.source);
+  const name = options.name!;
+  const target = path.join(path.resolve(options.to!), '.github', 'workflows', `${name}.yml`);
+  if (!existsSync(target)) throw new ToolError(`${target} does not exist: copy it first (pnpm copy-workflow ${name} --to <repo dir>)`);
+  const current = readFileSync(target, 'utf8');
+  const references = findOurReferences(current);
+  if (references.length === 0)
+    throw new ToolError(`${target} has no reference to our actions (owner/pipeline-actions/actions/<name>@ref) to update`);
+  const owner = options.owner ?? references[0].owner;
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner))
+    throw new ToolError(`--owner "${owner}" is not a GitHub user or organisation name`);
+  const pin = resolvePin(options, source);
+  const { text, count } = pinWorkflowText(current, { owner, sha: pin.sha, label: pin.label });
+  if (text === current) {
+    io.out(`${target}: all ${count} reference(s) already pinned to ${pin.label}; nothing written.`);
+  } else {
+    writeFileSync(target, text);
+    io.out(`Updated ${target}: ${count} reference(s) to ${owner}/pipeline-actions@${pin.sha} # ${pin.label}; every other line kept.`);
+  }
+  // What changed in the reference workflow itself between the old pin and the new one is for the user to merge by hand.
+  const previous = references.map((ref) => ref.ref).find((ref) => FULL_SHA.test(ref) && ref !== pin.sha);
+  const changed = previous && tryGit(source, ['diff', '--stat', previous, pin.sha, '--', `workflows/${name}.yml`]);
+  if (changed) {
+    io.out(`The reference ${name}.yml changed since ${previous!.slice(0, 7)}: review with`);
+    io.out(`  git -C ${source} diff ${previous!.slice(0, 12)} ${pin.sha.slice(0, 12)} -- workflows/${name}.yml`);
+  }
+  return 0;
+}
+
 function copy(options: Options, io: Io): number {
   const source = path.resolve(options.source);
   const name = options.name!;
@@ -92,13 +137,7 @@ function copy(options: Options, io: Io): number {
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner))
     throw new ToolError(`--owner "${owner}" is not a GitHub user or organisation name`);
 
-  const pin =
-    options.sha !== undefined
-      ? describeCommit(source, options.sha)
-      : (() => {
-          const release = options.ref !== undefined ? findRelease(source, options.ref) : newestRelease(source);
-          return { sha: release.sha, label: release.tag };
-        })();
+  const pin = resolvePin(options, source);
 
   const available = readdirSync(path.join(source, 'workflows'))
     .filter((file) => file.endsWith('.yml'))
@@ -115,7 +154,9 @@ function copy(options: Options, io: Io): number {
     if (current === text) {
       io.out(`${target} is already this copy (${pin.label}); nothing written.`);
     } else if (!options.force) {
-      throw new ToolError(`${target} exists and differs from the copy: it is not overwritten (use --force to replace it)`);
+      throw new ToolError(
+        `${target} exists and differs from the copy: it is not overwritten (--update re-pins our actions and keeps your edits; --force replaces it)`,
+      );
     } else {
       writeFileSync(target, text);
       io.out(`Overwrote ${target} (--force).`);
@@ -149,8 +190,14 @@ function check(options: Options, io: Io): number {
     : [];
   let problems = 0;
   let references = 0;
+  let thirdParty = 0;
   for (const file of files) {
-    for (const ref of findOurReferences(readFileSync(path.join(dir, file), 'utf8'))) {
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    for (const problem of auditThirdParty(text)) {
+      thirdParty++;
+      io.out(`.github/workflows/${file}:${problem.line} ${problem.message}`);
+    }
+    for (const ref of findOurReferences(text)) {
       references++;
       const where = `.github/workflows/${file}:${ref.line} ${ref.action}@${ref.ref}`;
       if (!FULL_SHA.test(ref.ref)) {
@@ -166,9 +213,11 @@ function check(options: Options, io: Io): number {
   io.out(
     problems === 0
       ? `${references} reference(s) to our actions in ${files.length} workflow file(s), all pinned to the newest release ${newest.tag}.`
-      : `${problems} of ${references} reference(s) need updating: re-copy with pnpm copy-workflow <name> --to <repo dir> --force.`,
+      : `${problems} of ${references} reference(s) need updating: pnpm copy-workflow <name> --to <repo dir> --update (keeps your edits).`,
   );
-  return problems === 0 ? 0 : 1;
+  if (thirdParty > 0)
+    io.out(`${thirdParty} third-party reference problem(s): pin each to a full SHA of a node24 major, with its version in a comment.`);
+  return problems === 0 && thirdParty === 0 ? 0 : 1;
 }
 
 /** Runs the tool; returns the exit code. */
@@ -181,7 +230,8 @@ export function main(argv: string[], io: Io = { out: console.log, err: console.e
       io.out(USAGE);
       return 0;
     }
-    return options.check !== undefined ? check(options, io) : copy(options, io);
+    if (options.check !== undefined) return check(options, io);
+    return options.update ? update(options, io) : copy(options, io);
   } catch (error) {
     if (error instanceof ToolError) {
       io.err(`error: ${error.message}`);

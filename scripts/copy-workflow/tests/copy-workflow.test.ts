@@ -76,7 +76,19 @@ describe('copy-workflow', () => {
     expect(strip(copied).join('\n').trimEnd()).toBe(strip(original).join('\n').trimEnd());
     expect(result.out).toContain(`Pinned ${pinned.length} reference(s) to acme/pipeline-actions@${sha['v1.10.0']} # v1.10.0`);
     const secrets = result.out.split('Secrets this workflow needs')[1].split('\nVariables')[0];
-    expect(secrets.match(/^ {2}\S+$/gm)).toEqual(['  BASTION_SSH_KEY', '  DB_PASSWORD', '  REDCAP_API_TOKEN', '  SLACK_WEBHOOK_URL']);
+    expect(secrets.match(/^ {2}\S+$/gm)).toEqual(
+      [
+        'BASTION_SSH_KEY',
+        'DB_PASSWORD',
+        'GSID_API_KEY',
+        'REDCAP_API_TOKEN_GAP',
+        'REDCAP_API_TOKEN_NIDDK_IBDGC',
+        'REDCAP_API_TOKEN_PROTECT',
+        'REDCAP_API_TOKEN_SPARC',
+        'REDCAP_API_TOKEN_UC_DEMARC',
+        'SLACK_WEBHOOK_URL',
+      ].map((name) => `  ${name}`),
+    );
   });
 
   test('the pinned copy still passes every workflow check', async () => {
@@ -159,7 +171,9 @@ describe('copy-workflow', () => {
     writeFileSync(file, `${copied}# a local edit\n`);
     const refused = run(...args);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('exists and differs from the copy: it is not overwritten (use --force to replace it)');
+    expect(refused.err).toContain(
+      'exists and differs from the copy: it is not overwritten (--update re-pins our actions and keeps your edits',
+    );
     expect(readFileSync(file, 'utf8')).toBe(`${copied}# a local edit\n`);
 
     const forced = run(...args, '--force');
@@ -199,7 +213,7 @@ describe('copy-workflow', () => {
       `.github/workflows/own.yaml:4 notify-slack@v1: not pinned to a full commit SHA (newest release: v1.10.0 = ${sha['v1.10.0']})`,
     );
     expect(lines.some((line) => line.startsWith('.github/workflows/own.yaml:6 validate-batch@') && line.includes('not pinned'))).toBe(true);
-    expect(lines.filter((line) => line.startsWith('.github/workflows/promote-qa.yml:'))).toHaveLength(3);
+    expect(lines.filter((line) => line.startsWith('.github/workflows/promote-qa.yml:'))).toHaveLength(4);
     expect(lines).toContainEqual(
       expect.stringMatching(
         /^\.github\/workflows\/promote-qa\.yml:\d+ promote-artifact@[0-9a-f]{40}: behind the newest release v1\.10\.0 \(pinned to v1\.0\.0\)$/,
@@ -207,8 +221,90 @@ describe('copy-workflow', () => {
     );
     expect(result.out).not.toContain('own.yaml:5');
     expect(lines[lines.length - 1]).toBe(
-      '5 of 6 reference(s) need updating: re-copy with pnpm copy-workflow <name> --to <repo dir> --force.',
+      '6 of 7 reference(s) need updating: pnpm copy-workflow <name> --to <repo dir> --update (keeps your edits).',
     );
+  });
+
+  test('knows image-build: the LabLink workflow copies with its pins', () => {
+    const repo = target('image-build');
+    const result = run('image-build', '--to', repo, '--owner', 'acme', '--source', source);
+    expect(result.code).toBe(0);
+    const copied = readFileSync(path.join(repo, '.github', 'workflows', 'image-build.yml'), 'utf8');
+    expect(copied).toContain(`acme/pipeline-actions/actions/determine-environment@${sha['v1.10.0']} # v1.10.0`);
+    expect(copied).toMatch(/docker\/build-push-action@[0-9a-f]{40} # v7\./);
+  });
+
+  test("--update re-pins only our references and keeps every other line of the user's copy", () => {
+    const repo = target('update');
+    const file = path.join(repo, '.github', 'workflows', 'fragment-ingestion.yml');
+    expect(run('fragment-ingestion', '--to', repo, '--owner', 'acme', '--ref', 'v1.0.0', '--source', source).code).toBe(0);
+    const edited = readFileSync(file, 'utf8')
+      .replace("python-version: '3.11'", "python-version: '3.12'")
+      .replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')
+      .concat('# our own note\n');
+    writeFileSync(file, edited);
+
+    const result = run('fragment-ingestion', '--to', repo, '--update', '--source', source);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain(`to acme/pipeline-actions@${sha['v1.10.0']} # v1.10.0; every other line kept`);
+    const updated = readFileSync(file, 'utf8');
+    const before = edited.split('\n');
+    const after = updated.split('\n');
+    expect(after).toHaveLength(before.length);
+    after.forEach((line, index) => {
+      if (before[index].includes('/pipeline-actions/actions/')) {
+        expect(line).toMatch(new RegExp(`^\\s*-?\\s*uses: acme/pipeline-actions/actions/[a-z-]+@${sha['v1.10.0']} # v1\\.10\\.0$`));
+      } else {
+        expect(line).toBe(before[index]);
+      }
+    });
+    expect(run('fragment-ingestion', '--to', repo, '--update', '--source', source).out).toContain(
+      'already pinned to v1.10.0; nothing written',
+    );
+  });
+
+  test('--update needs an existing copy and refuses --force with it', () => {
+    const repo = target('update-missing');
+    expect(run('promote-qa', '--to', repo, '--update', '--source', source)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('does not exist: copy it first'),
+    });
+    expect(run('promote-qa', '--to', repo, '--update', '--force', '--source', source).err).toContain('not both');
+  });
+
+  test('--check reports third-party actions that are not SHA-pinned or run on a deprecated Node', () => {
+    const repo = target('check-third-party');
+    run('promote-qa', '--to', repo, '--owner', 'acme', '--source', source);
+    const dir = path.join(repo, '.github', 'workflows');
+    writeFileSync(
+      path.join(dir, 'ci.yml'),
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0',
+        '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
+        '      - uses: ./local-action',
+        '',
+      ].join('\n'),
+    );
+    const result = run('--check', repo, '--source', source);
+    expect(result.code).toBe(1);
+    const lines = result.out.split('\n');
+    expect(lines).toContain(
+      '.github/workflows/ci.yml:4 actions/checkout@v4: not pinned to a full commit SHA (write actions/checkout@<sha> # vX.Y.Z)',
+    );
+    expect(lines).toContain(
+      '.github/workflows/ci.yml:4 actions/checkout@v4: v4 runs on node20, which GitHub has deprecated; move to v7 (node24)',
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\.github\/workflows\/ci\.yml:5 actions\/setup-node@4993.* \(v4\.4\.0\): v4 runs on node20/),
+    );
+    expect(result.out).not.toContain('ci.yml:6');
+    expect(result.out).not.toContain('ci.yml:7');
+    expect(result.out).not.toContain('promote-qa.yml');
+    expect(lines[lines.length - 1]).toContain('3 third-party reference problem(s)');
   });
 
   test('runs as a command: relative paths are taken from the caller, the exit code reports the check', () => {
