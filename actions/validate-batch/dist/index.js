@@ -47870,7 +47870,8 @@ function getInputs(get = untrimmedInput, now = new Date(), env = process.env) {
     let scope = reader.enumeration('scope', ['environment', 'batch', 'table'], { default: 'environment' });
     if (scope !== 'batch') {
         if (environment === '') {
-            if (writes || reader.raw('scope') !== '') {
+            // The runner passes the default scope like a given one: validate without an environment reads per batch.
+            if (writes || scope === 'table') {
                 reader.fail('environment', `is required with scope: ${scope}: expected the environment the batch is loaded into, e.g. production (or scope: batch for one marker per batch).`);
             }
             else

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_BATCH_ID_PATTERN, checkBatchId, compileBatchIdPattern, parseBatchMoment } from '../src/batch-id.js';
+import { DEFAULT_BATCH_ID_PATTERN, checkBatchId, compileBatchIdPattern, parseBatchMoment, type BatchIdPattern } from '../src/batch-id.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
-const pattern = compileBatchIdPattern(DEFAULT_BATCH_ID_PATTERN) as RegExp;
+const pattern = compileBatchIdPattern(DEFAULT_BATCH_ID_PATTERN) as BatchIdPattern;
 const check = (id: string) => checkBatchId(id, pattern, true, now);
 
 describe('batch id', () => {
@@ -47,9 +47,20 @@ describe('batch id', () => {
   });
 
   it('makes a custom pattern match the whole id and skips the calendar check', () => {
-    const custom = compileBatchIdPattern('run-\\d+') as RegExp;
+    const custom = compileBatchIdPattern('run-\\d+') as BatchIdPattern;
     expect(checkBatchId('run-42', custom, false, now)).toEqual([]);
     expect(checkBatchId('run-42-extra', custom, false, now)).toEqual([expect.stringContaining('does not match')]);
+  });
+
+  it('matches a pattern that backtracks exponentially in JavaScript in linear time', () => {
+    const evil = compileBatchIdPattern('(a+)+$') as BatchIdPattern;
+    // With RegExp this input takes minutes; RE2 answers at once (a hang here is the test failing by timeout).
+    expect(checkBatchId(`${'a'.repeat(5000)}!`, evil, false, now)).toEqual([expect.stringContaining('does not match')]);
+    expect(evil.test('a'.repeat(5000))).toBe(true);
+  });
+
+  it('refuses what RE2 cannot run in linear time, such as a backreference', () => {
+    expect(compileBatchIdPattern('(a)\\1')).toEqual(expect.any(String));
   });
 
   it('reports an invalid pattern as the parser message', () => {

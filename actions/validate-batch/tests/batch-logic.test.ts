@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { readRunContext } from '@pipeline-actions/kit';
-import { classifyKey, eachLimited, scanBatch, tableOutputs } from '../src/fragments.js';
+import { DEFAULT_IGNORE, classifyKey, eachLimited, ignoreRules, listingDigest, scanBatch, tableOutputs } from '../src/fragments.js';
 import { ManifestCheck, normaliseManifestKey, parseManifest } from '../src/manifest.js';
-import { buildMarker, describeLoad, markLoaded, parseMarker } from '../src/marker.js';
+import { balanceMatrix } from '../src/matrix.js';
+import { describeRecord, parseRecord, type Actor } from '../src/records.js';
+import { scopeNames } from '../src/scope.js';
 import { validateBatch, type BatchChecks } from '../src/validate.js';
 import { FakeStore } from './fake-store.js';
+
+const who: Actor = { actor: 'octocat', runId: '555', runAttempt: 1, repository: 'o/r', runUrl: '' };
+const ignore = ignoreRules(DEFAULT_IGNORE);
+const scan = (store: FakeStore, concurrency = 2) => scanBatch(store, B, { ignore, concurrency });
 
 const B = 'validated/batch_20241101_120000/';
 const checks = (over: Partial<BatchChecks> = {}): BatchChecks => ({
@@ -15,8 +20,13 @@ const checks = (over: Partial<BatchChecks> = {}): BatchChecks => ({
   minFragments: 1,
   failIfLoaded: true,
   markerName: '.loaded',
+  environment: '',
+  names: scopeNames('batch', '.loaded', '', ''),
+  who,
+  ignore,
   verifyManifest: 'auto',
   concurrency: 4,
+  dryRun: false,
   ...over,
 });
 
@@ -33,14 +43,24 @@ describe('classifyKey', () => {
     ['manifest.json', 'marker'],
     ['orders/manifest.json', 'marker'],
     ['orders/.hidden', 'marker'],
-    ['orders/_SUCCESS', 'fragment'],
+    ['.loaded-production', 'marker'],
+    ['.claim-qa-orders', 'marker'],
+    ['orders/_SUCCESS', 'ignored'],
+    ['orders/.DS_Store', 'ignored'],
+    ['orders/_temporary/0/part-1', 'ignored'],
+    ['orders/part_SUCCESS', 'fragment'],
     ['readme.txt', 'root'],
   ])('%s is a %s', (key, kind) => {
-    expect(classifyKey(key)).toBe(kind);
+    expect(classifyKey(key, 10, ignore)).toBe(kind);
   });
 
-  it('treats a custom marker name as a marker', () => {
-    expect(classifyKey('DONE', 'DONE')).toBe('marker');
+  it('does not count a 0-byte object as a fragment', () => {
+    expect(classifyKey('orders/part-1', 0, ignore)).toBe('empty');
+  });
+
+  it('ignores only what the ignore input names', () => {
+    expect(classifyKey('orders/_SUCCESS', 0, ignoreRules(['_DONE']))).toBe('empty');
+    expect(classifyKey('orders/tmp/part-1', 5, ignoreRules(['tmp/']))).toBe('ignored');
   });
 });
 
@@ -55,22 +75,47 @@ describe('scanBatch', () => {
       .put(`${B}.loaded`, '{}')
       .put(`${B}empty/`, '')
       .put('validated/batch_20241101_1200001/orders/part-9', 'zzzz');
-    const scan = await scanBatch(store, B, { markerName: '.loaded', concurrency: 2 });
-    expect(scan.fragmentCount).toBe(3);
-    expect(scan.totalBytes).toBe(7);
-    expect(tableOutputs(scan.tables)).toEqual({ names: ['customers', 'orders'], counts: { customers: 1, orders: 2 } });
-    expect(scan.placeholders).toBe(2);
-    expect(scan.markers).toBe(2);
-    expect(scan.emptyTables).toEqual(['empty']);
+    const s = await scan(store);
+    expect(s.fragmentCount).toBe(3);
+    expect(s.totalBytes).toBe(7);
+    expect(tableOutputs(s.tables)).toEqual({ names: ['customers', 'orders'], counts: { customers: 1, orders: 2 } });
+    expect(s.placeholders).toBe(2);
+    expect(s.markers).toBe(2);
+    expect(s.emptyTables).toEqual(['empty']);
     // Root: 2 pages (4 entries, 2 a page); orders: 2 pages (3 objects); customers and empty: 1 each.
-    expect(scan.listRequests).toBe(6);
+    expect(s.listRequests).toBe(6);
+  });
+
+  it('reports 0-byte objects and ignored names apart from fragments', async () => {
+    const store = new FakeStore(5)
+      .put(`${B}orders/part-1`, 'aaaa')
+      .put(`${B}orders/part-2`, '')
+      .put(`${B}orders/_SUCCESS`, '')
+      .put(`${B}orders/_temporary/0/part-9`, 'zz');
+    const s = await scan(store);
+    expect(s.fragmentCount).toBe(1);
+    expect(s.empty).toEqual({ count: 1, sample: ['orders/part-2'] });
+    expect(s.ignored).toEqual({ count: 2, sample: ['orders/_SUCCESS', 'orders/_temporary/0/part-9'] });
+  });
+
+  it('gives the same listing digest however the listing is paged, and another when a fragment changes', async () => {
+    const build = (pageSize: number) => {
+      const store = new FakeStore(pageSize);
+      for (let i = 0; i < 7; i++) store.put(`${B}t${i % 3}/part-${i}`, `body-${i}`);
+      return store;
+    };
+    const a = listingDigest((await scan(build(2))).tables);
+    const b = listingDigest((await scan(build(5), 1)).tables);
+    expect(a).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    const changed = build(2).put(`${B}t1/part-1`, 'another body');
+    expect(listingDigest((await scan(changed)).tables)).not.toBe(a);
   });
 
   it('lists every page of a table', async () => {
     const store = new FakeStore(3);
     for (let i = 0; i < 10; i++) store.put(`${B}t/part-${i}`);
-    const scan = await scanBatch(store, B, { markerName: '.loaded', concurrency: 2 });
-    expect(scan.fragmentCount).toBe(10);
+    expect((await scan(store)).fragmentCount).toBe(10);
     expect(store.requests.filter((r) => r === `list ${B}t/`)).toHaveLength(4);
   });
 });
@@ -115,8 +160,13 @@ describe('manifest', () => {
     ['{"file":[]}', 'has no "files" array'],
     ['{"files":[{"size":1}]}', 'files[0] has no "key"'],
     ['{"files":[{"key":"a","size":-1}]}', 'not a whole number'],
+    ['{"files":[{"key":"a/1"},{"key":"b"},{"key":"./a/1"}]}', 'lists "a/1" twice (files[0] and files[2])'],
   ])('explains a bad manifest %s', (text, problem) => {
     expect(parseManifest(text, B)).toContain(problem);
+  });
+
+  it('accepts a manifest saved with a UTF-8 byte order mark', () => {
+    expect(parseManifest(`\uFEFF${JSON.stringify({ files: [{ key: 'a/1', size: 1 }] })}`, B)).toEqual(new Map([['a/1', 1]]));
   });
 
   it('reports missing, resized and unlisted files', () => {
@@ -170,7 +220,7 @@ describe('validateBatch', () => {
       expect.stringContaining("Input 'table-filter': table 'b'"),
       expect.stringContaining("Input 'expected-tables': 'c' has no fragments"),
       expect.stringContaining("Input 'verify-manifest' is 'required'"),
-      expect.stringContaining('already loaded by alice at 2026-11-24T10:00:00Z (workflow run 77)'),
+      expect.stringContaining('already loaded for the whole batch by alice at 2026-11-24T10:00:00Z (workflow run 77)'),
     ]);
   });
 
@@ -178,8 +228,8 @@ describe('validateBatch', () => {
     const store = new FakeStore().put(`${B}a/1`).put(`${B}.loaded`, '{"loaded_by":"bob"}');
     const v = await validateBatch(store, checks({ failIfLoaded: false }));
     expect(v.problems).toEqual([]);
-    expect(v.loaded?.loadedBy).toBe('bob');
-    expect(v.warnings).toEqual([expect.stringContaining('already loaded by bob')]);
+    expect(v.state.loaded?.by).toBe('bob');
+    expect(v.warnings).toEqual([expect.stringContaining('already loaded for the whole batch by bob')]);
   });
 
   it('says nothing exists when the prefix is empty', async () => {
@@ -195,50 +245,28 @@ describe('validateBatch', () => {
   });
 });
 
-describe('marker', () => {
-  const ctx = readRunContext({ GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '555', GITHUB_RUN_ATTEMPT: '2', GITHUB_REPOSITORY: 'o/r' });
-  const marker = buildMarker('batch_20241101_120000', 'prod', ctx, new Date('2026-11-25T00:00:00Z'));
+describe('matrix', () => {
+  const tables = (counts: Record<string, number>) =>
+    new Map(Object.entries(counts).map(([name, fragments]) => [name, { fragments, bytes: 0, hash: undefined as never }]));
 
-  it('records who, when, which run and where', () => {
-    expect(marker).toEqual({
-      batch_id: 'batch_20241101_120000',
-      loaded_at: '2026-11-25T00:00:00.000Z',
-      loaded_by: 'octocat',
-      workflow_run: '555',
-      run_attempt: 2,
-      repository: 'o/r',
-      run_url: 'https://github.com/o/r/actions/runs/555/attempts/2',
-      environment: 'prod',
-    });
+  it('balances tables by fragment count into at most matrix-size legs', () => {
+    const legs = balanceMatrix(tables({ blood: 900, dna: 300, rna: 500, urine: 100, stool: 400 }), 2);
+    expect(legs).toEqual([
+      { tables: ['blood', 'dna'], fragments: 1200 },
+      { tables: ['rna', 'stool', 'urine'], fragments: 1000 },
+    ]);
   });
 
-  it('creates the marker when there is none', async () => {
-    const store = new FakeStore();
-    expect((await markLoaded(store, `${B}.loaded`, marker, false)).outcome).toBe('created');
-    expect(JSON.parse(store.objects.get(`${B}.loaded`)!)).toEqual(marker);
+  it('never makes more legs than tables, or than GitHub runs', () => {
+    expect(balanceMatrix(tables({ a: 1, b: 2 }), 20)).toHaveLength(2);
+    const many = tables(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`t${i}`, i + 1])));
+    expect(balanceMatrix(many, 256)).toHaveLength(256);
+    expect(balanceMatrix(new Map(), 5)).toEqual([]);
   });
+});
 
-  it('treats the same workflow run as a re-run', async () => {
-    const store = new FakeStore().put(`${B}.loaded`, JSON.stringify({ ...marker, loaded_at: 'earlier' }));
-    const result = await markLoaded(store, `${B}.loaded`, marker, false);
-    expect(result).toMatchObject({ outcome: 'rerun', marker: { loadedAt: 'earlier' } });
-  });
-
-  it('refuses another run and keeps its marker', async () => {
-    const theirs = JSON.stringify({ ...marker, workflow_run: 999, loaded_by: 'alice' });
-    const store = new FakeStore().put(`${B}.loaded`, theirs);
-    const result = await markLoaded(store, `${B}.loaded`, marker, false);
-    expect(result).toMatchObject({ outcome: 'already-loaded', marker: { loadedBy: 'alice', workflowRun: '999' } });
-    expect(store.objects.get(`${B}.loaded`)).toBe(theirs);
-  });
-
-  it('writes nothing in a dry run', async () => {
-    const store = new FakeStore();
-    expect((await markLoaded(store, `${B}.loaded`, marker, true)).outcome).toBe('dry-run');
-    expect(store.objects.size).toBe(0);
-  });
-
+describe('records', () => {
   it('describes an unreadable marker without inventing who loaded it', () => {
-    expect(describeLoad(parseMarker('not json'))).toContain('unknown');
+    expect(describeRecord(parseRecord('not json', 'marker'))).toContain('unknown');
   });
 });

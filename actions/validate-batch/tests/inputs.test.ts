@@ -90,7 +90,65 @@ describe('getInputs', () => {
   });
 
   it('needs a batch id in mark-loaded mode', () => {
-    expect(problems({ mode: 'mark-loaded', bucket: 'data' })).toEqual([expect.stringContaining('mode is mark-loaded')]);
+    expect(problems({ mode: 'mark-loaded', bucket: 'data', environment: 'qa' })).toEqual([expect.stringContaining('mode is mark-loaded')]);
+  });
+
+  it.each(['claim', 'mark-loaded', 'release'])('needs the bucket and the environment in %s mode', (mode) => {
+    expect(problems({ mode, 'batch-id': 'batch_20241101_120000' })).toEqual([
+      expect.stringContaining(`Input 'bucket': is required: expected the bucket holding the batch (needed when mode is ${mode})`),
+      expect.stringContaining("Input 'environment': is required with scope: environment"),
+    ]);
+  });
+
+  it('falls back to one marker per batch when validate has no environment', () => {
+    expect(read({ bucket: 'data', 'batch-id': 'batch_20241101_120000' }).scope).toBe('batch');
+    expect(read({ bucket: 'data', 'batch-id': 'batch_20241101_120000', environment: 'qa' }).scope).toBe('environment');
+  });
+
+  it('needs table-filter with scope table', () => {
+    expect(problems({ mode: 'claim', bucket: 'd', 'batch-id': 'batch_20241101_120000', environment: 'qa', scope: 'table' })).toEqual([
+      "Input 'table-filter': is required with scope: table: expected the table this job loads, e.g. orders.",
+    ]);
+  });
+
+  it('refuses an environment that cannot be part of an object name', () => {
+    expect(problems({ bucket: 'd', 'batch-id': 'batch_20241101_120000', environment: 'prod/eu' })).toEqual([
+      expect.stringContaining("Input 'environment': 'prod/eu' becomes part of the marker's name"),
+    ]);
+  });
+
+  it.each([
+    ['batch-id', ' batch_20241101_120000'],
+    ['project', 'gap '],
+    ['batch-size', '25\n'],
+  ])('refuses whitespace around %s, showing the value', (name, value) => {
+    const untrimmed = { project: 'gap', 'allowed-projects': REDCAP, [name]: value };
+    let message = '';
+    try {
+      getInputs((n) => untrimmed[n as keyof typeof untrimmed] ?? '', now, {});
+    } catch (error) {
+      message = (error as InputErrors).errors.map((e) => e.message).join('\n');
+    }
+    expect(message).toBe(
+      `Input '${name}': ${JSON.stringify(value)} has whitespace around it: expected the value alone, e.g. ${JSON.stringify(value.trim())}.`,
+    );
+  });
+
+  it('refuses a listing digest that is not one', () => {
+    expect(problems({ 'listing-digest': 'abc' })).toEqual([
+      expect.stringContaining("Input 'listing-digest': 'abc' is not a listing digest"),
+    ]);
+  });
+
+  it('keeps matrix-size within what GitHub runs', () => {
+    expect(problems({ 'matrix-size': '300' })).toEqual([
+      "Input 'matrix-size': 300 is out of range: expected a whole number from 1 to 256.",
+    ]);
+  });
+
+  it('reads ignore with the defaults and refuses a nested path', () => {
+    expect(read({}).ignore).toEqual(['_SUCCESS', '.DS_Store', '_temporary/']);
+    expect(problems({ ignore: 'a/b/' })).toEqual([expect.stringContaining("Input 'ignore': 'a/b/'")]);
   });
 
   it('refuses an s3:// URI as the bucket', () => {

@@ -5,7 +5,7 @@ import { formatBytes, renderInputFailure, renderSummary } from '../src/summary.j
 
 const inputs = (values: Record<string, string>) => getInputs((name) => values[name] ?? '', new Date('2026-11-25T00:00:00Z'), {});
 const scan = (tables: Record<string, [number, number]>): BatchScan => {
-  const map = new Map(Object.entries(tables).map(([name, [fragments, bytes]]) => [name, { fragments, bytes }]));
+  const map = new Map(Object.entries(tables).map(([name, [fragments, bytes]]) => [name, { fragments, bytes, hash: undefined as never }]));
   const all = [...map.values()];
   return {
     tables: map,
@@ -14,6 +14,8 @@ const scan = (tables: Record<string, [number, number]>): BatchScan => {
     objectCount: 0,
     placeholders: 1,
     markers: 2,
+    empty: { count: 1, sample: ['orders/part-0'] },
+    ignored: { count: 1, sample: ['orders/_SUCCESS'] },
     strayRootFiles: [],
     emptyTables: [],
     rootNames: new Set(),
@@ -29,22 +31,45 @@ describe('renderSummary', () => {
       inputs: inputs(base),
       valid: true,
       s3Uri: 's3://data/validated/batch_20241101_120000/',
-      validation: { scan: scan({ orders: [2, 3072], customers: [1, 10] }), manifest: { state: 'absent' }, problems: [], warnings: [] },
-      problems: [],
-      warnings: [],
+      report: {
+        verdict: 'valid',
+        ok: true,
+        problems: [],
+        warnings: [],
+        rows: [],
+        claimed: false,
+        validation: {
+          scan: scan({ orders: [2, 3072], customers: [1, 10] }),
+          digest: 'sha256:abc',
+          manifest: { state: 'absent' },
+          state: { others: [] },
+          problems: [],
+          warnings: [],
+        },
+      },
       elapsedMs: 1234,
     });
     expect(markdown).toContain('## ✅ Batch `batch_20241101_120000`: valid');
     expect(markdown).toContain('| Environment | qa |');
     expect(markdown).toContain('| Fragments | 3 |');
     expect(markdown).toContain('| S3 location | s3://data/validated/batch_20241101_120000/ |');
-    expect(markdown).toContain('| Not counted | 1 directory placeholder(s), 2 marker file(s) |');
+    expect(markdown).toContain(
+      '| Not counted | 1 directory placeholder(s), 2 marker file(s), 1 0-byte object(s), 1 ignored (orders/_SUCCESS) |',
+    );
+    expect(markdown).toContain('| Scope | environment |');
+    expect(markdown).toContain('| Listing digest | `sha256:abc` |');
     expect(markdown).toContain('| Dry run | yes: nothing was written to S3 |');
     expect(markdown).toMatch(/\| customers \| 1 \| 10 B \|\n\| orders \(table-filter\) \| 2 \| 3\.0 KiB \|/);
   });
 
   it('lists problems with table characters escaped', () => {
-    const markdown = renderSummary({ inputs: inputs({}), valid: false, s3Uri: '', problems: ['a | b'], warnings: [], elapsedMs: 0 });
+    const markdown = renderSummary({
+      inputs: inputs({}),
+      valid: false,
+      s3Uri: '',
+      report: { verdict: 'invalid', ok: false, problems: ['a | b'], warnings: [], rows: [], claimed: false },
+      elapsedMs: 0,
+    });
     expect(markdown).toContain('## ❌ Batch request: invalid');
     expect(markdown).toContain('- a \\| b');
     expect(markdown).toContain('none (no bucket given)');

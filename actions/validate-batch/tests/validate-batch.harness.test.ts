@@ -44,11 +44,13 @@ suite('validate-batch against a real S3 API server (moto)', () => {
     }
     return count;
   };
-  const run = (inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionResult> =>
+  const runOld = (inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionResult> =>
     runAction(actionDir, {
       inputs: { bucket: BUCKET, 's3-endpoint': server.endpoint, 's3-force-path-style': 'true', ...inputs },
       env: { ...server.env, ...env },
     });
+
+  const run = runOld;
 
   beforeAll(async () => {
     server = await startS3Server();
@@ -90,6 +92,16 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       loaded: 'false',
       'loaded-by': '',
       'loaded-at': '',
+      claimed: 'false',
+      'claim-id': '',
+      'claimed-by': '',
+      'claimed-at': '',
+      'listing-digest': expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      matrix: JSON.stringify([
+        { tables: ['customers'], fragments: 1 },
+        { tables: ['events'], fragments: 1 },
+        { tables: ['orders'], fragments: 2 },
+      ]),
       'summary-file': join(result.runnerDir, 'temp', 'batch-summary.md'),
     });
     expect(result.warnings).toEqual([expect.stringContaining('manifest-free-table')]);
@@ -221,9 +233,11 @@ suite('validate-batch against a real S3 API server (moto)', () => {
     });
   });
 
-  describe('loaded marker', () => {
+  describe('loaded marker of the old two-step workflow (scope: batch, require-claim: false)', () => {
     const id = 'batch_20241107_000000';
     const p = `validated/${id}/`;
+    const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+      runOld({ scope: 'batch', ...(inputs.mode === 'mark-loaded' ? { 'require-claim': 'false' } : {}), ...inputs }, env);
     beforeAll(async () => {
       await putAll([
         [`${p}orders/part-1.parquet`, 'x'],
@@ -253,6 +267,10 @@ suite('validate-batch against a real S3 API server (moto)', () => {
         repository: 'octo-org/pipeline-demo',
         run_url: 'https://github.com/octo-org/pipeline-demo/actions/runs/2001',
         environment: 'prod',
+        scope: 'batch',
+        table: '',
+        claim_id: expect.any(String),
+        listing_digest: '',
       });
       expect(new Date(marker.loaded_at).toISOString()).toBe(marker.loaded_at);
       expect(result.summary).toContain('marked loaded');
@@ -264,7 +282,9 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       expect(result.exitCode).toBe(1);
       expect(result.outputs).toMatchObject({ valid: 'false', loaded: 'true', 'loaded-by': 'alice', 'loaded-at': marker.loaded_at });
       expect(result.errors).toEqual([
-        expect.stringContaining(`Batch ${id} was already loaded by alice at ${marker.loaded_at} (workflow run 2001, environment prod`),
+        expect.stringContaining(
+          `Batch ${id} was already loaded for the whole batch by alice at ${marker.loaded_at} (workflow run 2001, environment prod`,
+        ),
       ]);
       // The marker is not a fragment.
       expect(result.outputs['fragment-count']).toBe('2');
@@ -274,7 +294,7 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       const result = await run({ 'batch-id': id, 'fail-if-loaded': 'false' });
       expect(result.exitCode).toBe(0);
       expect(result.outputs).toMatchObject({ valid: 'true', loaded: 'true', 'loaded-by': 'alice' });
-      expect(result.warnings).toEqual([expect.stringContaining('already loaded by alice')]);
+      expect(result.warnings).toEqual([expect.stringContaining('already loaded for the whole batch by alice')]);
     });
 
     it('succeeds as a re-run of the same workflow run and keeps the first marker', async () => {
@@ -299,7 +319,9 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       expect(result.exitCode).toBe(1);
       expect(result.outputs).toMatchObject({ valid: 'false', loaded: 'true', 'loaded-by': 'alice' });
       expect(result.errors).toEqual([
-        expect.stringMatching(new RegExp(`^Batch ${id} was already loaded by alice at .*workflow run 2001.*this run \\(3001\\)`)),
+        expect.stringMatching(
+          new RegExp(`^Batch ${id} was already loaded for the whole batch by alice at .*workflow run 2001.*this run \\(3001\\)`),
+        ),
       ]);
       expect(await read(`${p}.loaded`)).toBe(first);
     });
@@ -326,7 +348,7 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       const [winner, loser] = a.exitCode === 0 ? [a, b] : [b, a];
       const marker = JSON.parse(await read(`validated/${race}/.loaded`));
       expect(marker.loaded_by).toBe(winner.outputs['loaded-by']);
-      expect(loser.errors).toEqual([expect.stringContaining(`already loaded by ${marker.loaded_by}`)]);
+      expect(loser.errors).toEqual([expect.stringContaining(`already loaded for the whole batch by ${marker.loaded_by}`)]);
       expect(loser.outputs['loaded-by']).toBe(marker.loaded_by);
     });
 
@@ -336,6 +358,47 @@ suite('validate-batch against a real S3 API server (moto)', () => {
       expect(result.errors).toEqual([expect.stringContaining("Input 'batch-id': 'batch_20241399_999999' is not a real UTC date and time")]);
       expect(await countKeys('validated/batch_20241399_999999/')).toBe(0);
     });
+  });
+
+  it('does not count 0-byte objects and ignored names, and reports them', async () => {
+    const id = 'batch_20241110_000000';
+    await putAll([
+      [`validated/${id}/orders/part-1.parquet`, 'abc'],
+      [`validated/${id}/orders/part-2.parquet`, ''],
+      [`validated/${id}/orders/_SUCCESS`, ''],
+      [`validated/${id}/orders/_temporary/0/part-9.parquet`, 'zz'],
+      [`validated/${id}/manifest.json`, `\uFEFF${JSON.stringify({ files: [{ key: 'orders/part-1.parquet', size: 3 }] })}`],
+    ]);
+    const result = await run({ 'batch-id': id });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs['fragment-count']).toBe('1');
+    expect(result.warnings).toEqual([expect.stringContaining('1 0-byte object(s) are not counted as fragments: orders/part-2.parquet')]);
+    expect(result.summary).toContain('2 ignored (orders/_SUCCESS, orders/_temporary/0/part-9.parquet)');
+    expect(result.summary).toContain('all 1 listed file(s) present with their sizes');
+  });
+
+  it('refuses a manifest that lists a file twice, by name', async () => {
+    const id = 'batch_20241111_000000';
+    await putAll([
+      [`validated/${id}/orders/part-1.parquet`, 'abc'],
+      [`validated/${id}/manifest.json`, JSON.stringify({ files: [{ key: 'orders/part-1.parquet' }, { key: 'orders/part-1.parquet' }] })],
+    ]);
+    const result = await run({ 'batch-id': id });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([expect.stringContaining('manifest.json lists "orders/part-1.parquet" twice (files[0] and files[1])')]);
+  });
+
+  it('says in a sentence why the summary file could not be written, and still succeeds', async () => {
+    // /dev/null is a file, so no directory can be made under it.
+    const result = await run({ 'batch-id': ID, 'summary-file': '/dev/null/summary.md' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['summary-file']).toBe('');
+    expect(result.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^The summary file \/dev\/null\/summary\.md could not be written \(a part of its directory path is a file/),
+      ]),
+    );
+    expect(result.stdout).not.toContain('EEXIST');
   });
 
   it('tells a missing bucket apart from a missing batch', async () => {
@@ -351,7 +414,7 @@ suite('validate-batch against a real S3 API server (moto)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.errors).toEqual([
       expect.stringMatching(
-        /ListObjectsV2 on s3:\/\/pipeline-data\/validated\/.* could not reach S3 at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED/,
+        /ListObjectsV2 on s3:\/\/pipeline-data\/validated\/.* at http:\/\/127\.0\.0\.1:9 could not reach S3 \(ECONNREFUSED/,
       ),
     ]);
   });
