@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, USAGE } from './src/cli.js';
-import { runWorkflow, toJsonResult, UsageError } from './src/index.js';
+import { UsageError } from './src/types.js';
 
 async function main(): Promise<number> {
   let options;
@@ -20,6 +20,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // Loaded after the arguments are checked: a usage error answers without loading the engine.
+  const { runWorkflow, toJsonResult } = await import('./src/index.js');
   try {
     const result = await runWorkflow({ ...options, log: options.quiet ? undefined : (line) => process.stdout.write(`${line}\n`) });
     if (options.json) {

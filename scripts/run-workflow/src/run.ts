@@ -12,7 +12,7 @@ import { typeInputs, type InputDeclaration } from './inputs.js';
 import type { RunState } from './job-context.js';
 import { runLeg, type LegRun } from './job.js';
 import { expandStrategy } from './matrix.js';
-import { startLocalServices, type LocalServices } from './services.js';
+import type { LocalServices } from './services.js';
 import { Masker } from './transcript.js';
 import { UsageError, type JobResult, type RunResult, type RunWorkflowOptions } from './types.js';
 import { find, loadWorkflow, WorkflowLoadError, type JobDefinition, type WorkflowFile } from './workflow-file.js';
@@ -95,7 +95,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
   const inputs = event === 'workflow_dispatch' ? typeInputs(declaredInputs(wf), options.inputs ?? {}) : {};
 
   const ownServices =
-    !options.services && (options.local || options.stateDir) ? await startLocalServices({ stateDir: options.stateDir }) : undefined;
+    !options.services && (options.local || options.stateDir)
+      ? await (await import('./services.js')).startLocalServices({ stateDir: options.stateDir })
+      : undefined;
   const services: LocalServices | undefined = options.services ?? ownServices;
   const workdir = options.workdir ? resolve(options.workdir) : mkdtempSync(join(tmpdir(), 'run-workflow-'));
   try {
