@@ -1,6 +1,7 @@
 // One job (or one matrix leg): environment protection, its token, env and defaults, the steps, the post steps, the
 // job outputs. https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#jobs
 import { evaluateString, evaluateStringMap, evaluateToken, type Contexts } from './expressions.js';
+import { startDeployment } from './deployments.js';
 import { JobContext, type RunState } from './job-context.js';
 import { describePermissions, issueJobToken, resolvePermissions } from './permissions.js';
 import { runPostSteps, runStep } from './steps.js';
@@ -98,6 +99,9 @@ export async function runLeg(run: RunState, def: JobDefinition, leg: LegSpec): P
     }
   }
 
+  const deployment = environment
+    ? await startDeployment(run.services?.github, String(run.github.repository), String(run.github.sha), environment.name, environment.url)
+    : undefined;
   const token = issueJobToken(run.services?.github, permissions);
   run.masker.add(token);
   const controller = new AbortController();
@@ -145,6 +149,16 @@ export async function runLeg(run: RunState, def: JobDefinition, leg: LegSpec): P
     }
   } catch (error) {
     log.line(`  ##[error]Job outputs could not be evaluated: ${(error as Error).message}`);
+  }
+  if (deployment) {
+    let url = environment?.url;
+    try {
+      const final = evaluateToken(find(def.raw, 'environment'), ctx.scope());
+      if (final && typeof final === 'object') url = (final as { url?: string }).url || url;
+    } catch {
+      // the URL stays as evaluated when the job started
+    }
+    await deployment.finish(result, url);
   }
   const mark = result === 'success' ? '✓' : result === 'cancelled' ? '⊘' : '✗';
   if (Object.keys(outputs).length)

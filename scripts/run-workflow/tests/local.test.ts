@@ -28,6 +28,12 @@ maybe('with the local services', () => {
     expect(comments).not.toContain('denied');
   });
 
+  it('records a deployment for a job that names an environment, as GitHub does', async () => {
+    const run = await runWorkflow({ workflow: fixture('environments.yml'), services });
+    expect(run.conclusion).toBe('success');
+    expect(JSON.stringify(run.services?.github.deployments)).toContain('"environment":"production"');
+  });
+
   it('runs our actions from dist: determine-environment decides, notify-slack posts to the local Slack', async () => {
     const before = services.slack.messages.length;
     const run = await runWorkflow({ workflow: fixture('our-actions.yml'), inputs: { environment: 'production' }, services });
