@@ -24,10 +24,17 @@ export const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** Longer first lines are refused unread: a command is a few words. */
 const MAX_FIRST_LINE = 512;
 
-/** Text from a comment, made safe to show in a reason, a notice or the summary. */
+/**
+ * Text from a comment, made safe to show in a reason, a notice or the summary: cut to `max` characters, and
+ * everything outside letters, digits, space and `. _ / - : = , + @` replaced by '?' (no quotes, `$(`, backticks,
+ * control characters), so a reason pasted into a shell or Markdown by mistake stays inert.
+ */
 export function shown(text: string, max = 40): string {
-  const cut = [...text].slice(0, max).join('');
-  return `${cut.replace(/[^\x20-\x7e]|[`'\\]/g, '?')}${[...text].length > max ? '…' : ''}`;
+  const chars = [...text];
+  return `${chars
+    .slice(0, max)
+    .join('')
+    .replace(/[^A-Za-z0-9 ._/:=,+@-]/g, '?')}${chars.length > max ? '…' : ''}`;
 }
 
 /** `/plan, /plan platform, /apply, /bootstrap apply` (list form: `/plan [args]`). */
@@ -43,12 +50,15 @@ export function allowedForms(grammar: CommandGrammar, prefix: string): string {
 /** Parses the first line of a comment against the grammar. Reads at most MAX_FIRST_LINE characters of the body. */
 export function parseCommand(body: string, prefix: string, grammar: CommandGrammar): CommandDecision {
   const forms = allowedForms(grammar, prefix);
-  const newline = body.slice(0, MAX_FIRST_LINE + 2).search(/\r?\n/);
-  const firstLine = (newline < 0 ? body.slice(0, MAX_FIRST_LINE + 1) : body.slice(0, newline)).trim();
+  // Only the head of the body is read: a 1 MB comment costs no more than a short one.
+  const head = body.slice(0, MAX_FIRST_LINE + 2);
+  const newline = head.search(/\r?\n/);
+  const tooLong = newline < 0 ? body.length > MAX_FIRST_LINE : newline > MAX_FIRST_LINE;
+  const firstLine = (newline < 0 ? head : head.slice(0, newline)).trim();
   const attempted = firstLine.startsWith(prefix);
   const refuse = (refusal: string): CommandDecision => ({ command: '', args: '', accepted: false, attempted, refusal });
   if (!attempted) return refuse(`the comment's first line does not start with '${prefix}' (allowed: ${forms})`);
-  if (firstLine.length > MAX_FIRST_LINE) return refuse(`the command line is longer than ${MAX_FIRST_LINE} characters (allowed: ${forms})`);
+  if (tooLong) return refuse(`the command line is longer than ${MAX_FIRST_LINE} characters (allowed: ${forms})`);
   const [word = '', ...args] = firstLine
     .slice(prefix.length)
     .trim()

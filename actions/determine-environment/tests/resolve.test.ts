@@ -245,7 +245,7 @@ describe('slash commands', () => {
   it('refuses arguments with shell metacharacters', () => {
     const r = resolveEnvironment(runEvent('issue_comment-pull_request', { comment: { body: '/plan $(curl evil)' } }), inputsFrom(commands));
     expect(r.shouldRun).toBe(false);
-    expect(r.reason).toContain("the argument '$(curl' of '/plan' is not allowed: arguments are words of letters");
+    expect(r.reason).toContain("the argument '??curl' of '/plan' is not allowed: arguments are words of letters");
   });
 
   it('routes commands with no environment when only commands is set', () => {
