@@ -40917,7 +40917,7 @@ function limitBlock(block, notes, budget) {
         case 'context':
             return Array.isArray(block.elements) ? [limitContext(block, block.elements, notes)] : [block];
         case 'markdown':
-            return [limitMarkdown(block, notes, budget)];
+            return limitMarkdown(block, notes, budget);
         case 'rich_text':
             return [limitRichText(block, notes)];
         case 'image': {
@@ -40955,16 +40955,21 @@ function limitContext(block, elements, notes) {
     }
     return { ...block, elements: out };
 }
-/** Markdown blocks share one 12,000-character budget per message. */
+/** Markdown blocks share one 12,000-character budget per message; a block with no room left is dropped. */
 function limitMarkdown(block, notes, budget) {
-    if (typeof block.text !== 'string')
-        return block;
-    const room = Math.max(budget.markdown, TRUNCATED.length);
-    const text = block.text.length > room ? truncate(block.text, room) : block.text;
-    if (text !== block.text)
-        notes.push(`markdown block cut to ${room} characters (${LIMITS.markdown} for all markdown blocks together)`);
-    budget.markdown = Math.max(0, budget.markdown - text.length);
-    return { ...block, text };
+    if (typeof block.text !== 'string' || block.text.length <= budget.markdown) {
+        if (typeof block.text === 'string')
+            budget.markdown -= block.text.length;
+        return [block];
+    }
+    const room = budget.markdown;
+    budget.markdown = 0;
+    if (room < TRUNCATED.length + 1) {
+        notes.push(`a markdown block left out: all markdown blocks together are limited to ${LIMITS.markdown} characters`);
+        return [];
+    }
+    notes.push(`markdown block cut to ${room} characters (${LIMITS.markdown} for all markdown blocks together)`);
+    return [{ ...block, text: truncate(block.text, room) }];
 }
 /** Cuts the texts of a rich_text block to LIMITS.richText in reading order; later text elements are dropped. */
 function limitRichText(block, notes) {
@@ -40976,13 +40981,15 @@ function limitRichText(block, notes) {
         if (!isObject(node))
             return node;
         if (typeof node.text === 'string' && !Array.isArray(node.elements)) {
-            if (left <= 0) {
+            if (node.text.length > left) {
                 cut = true;
-                return undefined;
+                // No room even for the marker: the element goes.
+                if (left <= TRUNCATED.length) {
+                    left = 0;
+                    return undefined;
+                }
             }
-            const text = node.text.length > left ? truncate(node.text, Math.max(left, TRUNCATED.length)) : node.text;
-            if (text !== node.text)
-                cut = true;
+            const text = node.text.length > left ? truncate(node.text, left) : node.text;
             left -= text.length;
             return { ...node, text };
         }
@@ -41288,7 +41295,7 @@ function applyTemplate(value, vars) {
 function fill(text, vars, problems) {
     const rest = text.replace(PLACEHOLDER, (whole) => whole.replace('${{', '\u0000'));
     if (rest.includes('${{'))
-        problems.add(`has an expression '${/\$\{\{[^}]*\}?\}?/.exec(rest)?.[0] ?? '${{'}' that is not a variable: a file is not evaluated by GitHub; use one of ${VARIABLE_NAMES.join(', ')}`);
+        problems.add(`has an expression '${/\$\{\{.*?\}\}|\$\{\{.{0,40}/.exec(rest)?.[0] ?? '${{'}' that is not a variable: a file is not evaluated by GitHub; use one of ${VARIABLE_NAMES.join(', ')}`);
     return text.replace(PLACEHOLDER, (whole, name) => {
         if (!(name in vars)) {
             problems.add(`uses an unknown variable '${name}': expected one of ${VARIABLE_NAMES.join(', ')}`);
@@ -41696,7 +41703,7 @@ function getInputs(get, env = process.env) {
     });
     if (method === 'files.uploadV2')
         r.fail('method', "files.uploadV2 is not called with a payload: use the 'upload' input.");
-    if (method && !payload && !problems.length)
+    if (destination.kind === 'api' && method && !payload && !problems.length)
         r.fail('payload', `is required with method: expected the arguments of ${method} as JSON or YAML.`);
     const upload = r.list('upload');
     const reaction = r.string('reaction', {
@@ -41727,7 +41734,7 @@ function getInputs(get, env = process.env) {
         if ((reaction || upload.length > 0) && !CHANNEL_ID.test(channel.replace(/^#/, '')))
             r.fail('channel', `'${channel}' must be a channel ID (the channel output of the step that posted) when no message is posted here.`);
     }
-    if (method && upload.length > 0)
+    if (destination.kind === 'api' && method && upload.length > 0)
         r.fail('upload', 'cannot be combined with method: upload puts files in the thread of a message this step posts.');
     const apiUrl = r.string('slack-api-url', { default: 'https://slack.com/api/' });
     if (!isHttpUrl(apiUrl))

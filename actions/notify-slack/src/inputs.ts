@@ -95,7 +95,7 @@ export function getInputs(get?: InputGetter, env: NodeJS.ProcessEnv = process.en
     form: 'a Slack Web API method name such as chat.postMessage, reactions.add or bookmarks.add',
   });
   if (method === 'files.uploadV2') r.fail('method', "files.uploadV2 is not called with a payload: use the 'upload' input.");
-  if (method && !payload && !problems.length)
+  if (destination.kind === 'api' && method && !payload && !problems.length)
     r.fail('payload', `is required with method: expected the arguments of ${method} as JSON or YAML.`);
 
   const upload = r.list('upload');
@@ -125,7 +125,7 @@ export function getInputs(get?: InputGetter, env: NodeJS.ProcessEnv = process.en
     if ((reaction || upload.length > 0) && !CHANNEL_ID.test(channel.replace(/^#/, '')))
       r.fail('channel', `'${channel}' must be a channel ID (the channel output of the step that posted) when no message is posted here.`);
   }
-  if (method && upload.length > 0)
+  if (destination.kind === 'api' && method && upload.length > 0)
     r.fail('upload', 'cannot be combined with method: upload puts files in the thread of a message this step posts.');
 
   const apiUrl = r.string('slack-api-url', { default: 'https://slack.com/api/' });

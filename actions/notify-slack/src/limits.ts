@@ -109,7 +109,7 @@ function limitBlock(block: Block, notes: string[], budget: { markdown: number })
     case 'context':
       return Array.isArray(block.elements) ? [limitContext(block, block.elements, notes)] : [block];
     case 'markdown':
-      return [limitMarkdown(block, notes, budget)];
+      return limitMarkdown(block, notes, budget);
     case 'rich_text':
       return [limitRichText(block, notes)];
     case 'image': {
@@ -147,14 +147,20 @@ function limitContext(block: Block, elements: unknown[], notes: string[]): Block
   return { ...block, elements: out };
 }
 
-/** Markdown blocks share one 12,000-character budget per message. */
-function limitMarkdown(block: Block, notes: string[], budget: { markdown: number }): Block {
-  if (typeof block.text !== 'string') return block;
-  const room = Math.max(budget.markdown, TRUNCATED.length);
-  const text = block.text.length > room ? truncate(block.text, room) : block.text;
-  if (text !== block.text) notes.push(`markdown block cut to ${room} characters (${LIMITS.markdown} for all markdown blocks together)`);
-  budget.markdown = Math.max(0, budget.markdown - text.length);
-  return { ...block, text };
+/** Markdown blocks share one 12,000-character budget per message; a block with no room left is dropped. */
+function limitMarkdown(block: Block, notes: string[], budget: { markdown: number }): Block[] {
+  if (typeof block.text !== 'string' || block.text.length <= budget.markdown) {
+    if (typeof block.text === 'string') budget.markdown -= block.text.length;
+    return [block];
+  }
+  const room = budget.markdown;
+  budget.markdown = 0;
+  if (room < TRUNCATED.length + 1) {
+    notes.push(`a markdown block left out: all markdown blocks together are limited to ${LIMITS.markdown} characters`);
+    return [];
+  }
+  notes.push(`markdown block cut to ${room} characters (${LIMITS.markdown} for all markdown blocks together)`);
+  return [{ ...block, text: truncate(block.text, room) }];
 }
 
 /** Cuts the texts of a rich_text block to LIMITS.richText in reading order; later text elements are dropped. */
@@ -165,12 +171,15 @@ function limitRichText(block: Block, notes: string[]): Block {
     if (Array.isArray(node)) return node.map(walk).filter((n) => n !== undefined);
     if (!isObject(node)) return node;
     if (typeof node.text === 'string' && !Array.isArray(node.elements)) {
-      if (left <= 0) {
+      if (node.text.length > left) {
         cut = true;
-        return undefined;
+        // No room even for the marker: the element goes.
+        if (left <= TRUNCATED.length) {
+          left = 0;
+          return undefined;
+        }
       }
-      const text = node.text.length > left ? truncate(node.text, Math.max(left, TRUNCATED.length)) : node.text;
-      if (text !== node.text) cut = true;
+      const text = node.text.length > left ? truncate(node.text, left) : node.text;
       left -= text.length;
       return { ...node, text };
     }

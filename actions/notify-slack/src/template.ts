@@ -100,7 +100,7 @@ function fill(text: string, vars: Record<string, string | undefined>, problems: 
   const rest = text.replace(PLACEHOLDER, (whole) => whole.replace('${{', '\u0000'));
   if (rest.includes('${{'))
     problems.add(
-      `has an expression '${/\$\{\{[^}]*\}?\}?/.exec(rest)?.[0] ?? '${{'}' that is not a variable: a file is not evaluated by GitHub; use one of ${VARIABLE_NAMES.join(', ')}`,
+      `has an expression '${/\$\{\{.*?\}\}|\$\{\{.{0,40}/.exec(rest)?.[0] ?? '${{'}' that is not a variable: a file is not evaluated by GitHub; use one of ${VARIABLE_NAMES.join(', ')}`,
     );
   return text.replace(PLACEHOLDER, (whole, name: string) => {
     if (!(name in vars)) {
