@@ -52200,6 +52200,8 @@ async function extractArchive(archive, destination, compression, limits) {
                 files++;
             };
             handle().then(() => next(), (err) => {
+                // Destroying the extractor destroys this entry's stream with the same error: it is reported once, by pipeline.
+                stream.on('error', () => undefined);
                 stream.resume();
                 next(err);
             });

@@ -109,6 +109,8 @@ export async function extractArchive(
       handle().then(
         () => next(),
         (err: Error) => {
+          // Destroying the extractor destroys this entry's stream with the same error: it is reported once, by pipeline.
+          stream.on('error', () => undefined);
           stream.resume();
           next(err);
         },

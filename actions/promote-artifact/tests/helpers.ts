@@ -24,6 +24,8 @@ export interface Step {
   runId?: number;
   runnerDir?: string;
   actor?: string;
+  /** Extra environment, applied last. */
+  env?: Record<string, string>;
 }
 
 /** Fake GitHub + moto for one test file, and a runner that runs the bundled action against them. */
@@ -60,7 +62,7 @@ export class Bench {
     return runnerDir;
   }
 
-  run({ inputs, sha, runId = 5000, runnerDir, actor = 'octocat' }: Step): Promise<ActionResult> {
+  run({ inputs, sha, runId = 5000, runnerDir, actor = 'octocat', env = {} }: Step): Promise<ActionResult> {
     const token = 'ghs_writetoken';
     return runAction(ACTION, {
       inputs: { token, 's3-endpoint': this.s3.endpoint, 's3-force-path-style': 'true', bucket: BUCKET, store: 's3', ...inputs },
@@ -73,6 +75,7 @@ export class Bench {
         GITHUB_SHA: sha,
         GITHUB_RUN_ID: String(runId),
         GITHUB_ACTOR: actor,
+        ...env,
       },
       runnerDir: runnerDir ?? this.workspace(),
       timeoutMs: 90_000,

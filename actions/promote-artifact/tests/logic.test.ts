@@ -4,7 +4,10 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { createCompressor } from '../src/compress.js';
 import * as tar from 'tar-stream';
 import { extractArchive, safeEntryPath } from '../src/extract.js';
 import { getInputs } from '../src/inputs.js';
@@ -122,5 +125,58 @@ describe('inputs', () => {
       stage: 'live',
     })();
     expect(inputs).toMatchObject({ version: 'v1.2.3', stage: 'live', stages: ['build', 'staging', 'live'], destination: 'artifact' });
+  });
+});
+
+describe('parallel compression', () => {
+  const payload = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 123 }, (_, i) => (i * 7919) % 251));
+  const compressAll = async (c: 'gzip' | 'zstd') => {
+    const chunks: Buffer[] = [];
+    const compressor = createCompressor(c, 3, 2);
+    const done = (async () => {
+      for await (const chunk of compressor) chunks.push(chunk as Buffer);
+    })();
+    for (let i = 0; i < payload.length; i += 100_000) compressor.write(payload.subarray(i, i + 100_000));
+    compressor.end();
+    await done;
+    return Buffer.concat(chunks);
+  };
+
+  it('writes gzip as independent members that one gunzip reads whole, in order', async () => {
+    const gz = await compressAll('gzip');
+    // Four 1 MiB blocks: four gzip members, each starting with the gzip magic.
+    expect(gz.subarray(0, 2).toString('hex')).toBe('1f8b');
+    expect(gunzipSync(gz).equals(payload)).toBe(true);
+  });
+
+  it('packs an archive that tar xzf reads', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'dist'));
+    writeFileSync(join(root, 'dist', 'big.bin'), payload);
+    const entries = await collectEntries([join(root, 'dist'), join(root, 'dist', 'big.bin')], root);
+    await packArchive(entries, createWriteStream(join(root, 'a.tar.gz')), 'gzip', 6);
+    mkdirSync(join(root, 'x'));
+    execFileSync('tar', ['xzf', join(root, 'a.tar.gz'), '-C', join(root, 'x')]);
+    expect(readFileSync(join(root, 'x', 'dist', 'big.bin')).equals(payload)).toBe(true);
+  });
+
+  const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
+  (zstd ? it : it.skip)('writes zstd frames that one decompressor reads whole (Node 24)', async () => {
+    expect(zstd!(await compressAll('zstd')).equals(payload)).toBe(true);
+  });
+});
+
+describe('extraction limits', () => {
+  it('stops at the byte limit before the oversized file is written, leaving nothing', async () => {
+    const root = tempDir();
+    const pack = tar.pack();
+    pack.entry({ name: 'a.txt', size: 1 }, Buffer.from('a'));
+    pack.entry({ name: 'zeros.bin', size: 4 << 20 }, Buffer.alloc(4 << 20));
+    pack.finalize();
+    await pipeline(pack, createGzip(), createWriteStream(join(root, 'bomb.tar.gz')));
+    await expect(extractArchive(join(root, 'bomb.tar.gz'), join(root, 'dest'), 'gzip', { maxBytes: 1000, maxEntries: 10 })).rejects.toThrow(
+      /exceeds 1000 unpacked bytes at 'zeros.bin'/,
+    );
+    expect(readdirSync(root)).toEqual(['bomb.tar.gz']);
   });
 });

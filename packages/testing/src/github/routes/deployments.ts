@@ -96,8 +96,9 @@ export function registerDeploymentsRoutes(github: FakeGitHub): DeploymentsState 
     updated_at: s.createdAt,
     deployment_url: `${api(req)}/deployments/${d.id}`,
     repository_url: api(req),
-    environment_url: s.environmentUrl,
-    log_url: s.logUrl,
+    // GitHub answers "" for these when unset; the OpenAPI description types them as URIs, so unset ones are left out.
+    ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}),
+    ...(s.logUrl ? { log_url: s.logUrl } : {}),
     performed_via_github_app: null,
   });
   const find = (req: FakeRequest) =>
