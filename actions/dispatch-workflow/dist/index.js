@@ -42549,7 +42549,7 @@ async function findRunByDistinctId(client, o) {
         if (byTitle.length === 1)
             return byTitle[0];
         for (const run of runs) {
-            if (stepsChecked.has(run.id) || byTitle.length > 0)
+            if (o.titleOnly || stepsChecked.has(run.id) || byTitle.length > 0)
                 continue;
             const steps = await firstJobSteps(client, o, run.id);
             if (steps === undefined)
@@ -42838,7 +42838,8 @@ async function dispatchWorkflow(client, options) {
 async function dispatchAndCorrelate(client, target, inputs, options) {
     const clock = options.clock ?? systemClock;
     const log = options.log ?? (() => undefined);
-    const declared = await declaresDistinctId(client, target);
+    const definition = await readDefinition(client, target);
+    const declared = definition && DISTINCT_ID_INPUT in definition.inputs;
     const distinctId = inputs[DISTINCT_ID_INPUT] || (0,external_node_crypto_.randomUUID)();
     let sendId = declared !== false;
     if (sendId && !(DISTINCT_ID_INPUT in inputs) && Object.keys(inputs).length >= MAX_INPUTS)
@@ -42859,32 +42860,33 @@ async function dispatchAndCorrelate(client, target, inputs, options) {
             throw await explainDispatchFailure(client, target, retryError);
         }
     }
-    const page = await runsUrl(client, target, options.serverUrl);
-    if (!sendId)
+    if (!sendId) {
+        const page = await runsUrl(client, target, options.serverUrl);
         throw new DispatchError('unidentified', `Dispatched ${target.workflow} on ${target.ref}, but the server gives no run details and the workflow declares no distinct_id input, so its run cannot be told apart from others: add a distinct_id input and \`run-name: ... \${{ inputs.distinct_id }}\` to the workflow; the runs are on ${page}.`, { dispatched: true, runsUrl: page });
+    }
     log(`Dispatched with distinct_id ${distinctId}; looking for its run.`);
     const run = await findRunByDistinctId(client, {
         ...target,
         distinctId,
+        titleOnly: /inputs\.distinct_id/.test(definition?.runName ?? ''),
         since,
         timeoutMs: options.findTimeoutMs ?? 120_000,
         pollIntervalMs: options.findIntervalMs ?? 2_000,
         clock,
     });
-    if (!run)
+    if (!run) {
+        const page = await runsUrl(client, target, options.serverUrl);
         throw new DispatchError('unidentified', `Dispatched ${target.workflow} on ${target.ref}, but no run carrying distinct_id ${distinctId} appeared within ${Math.round((options.findTimeoutMs ?? 120_000) / 1000)} s: make the workflow show it (\`run-name: ... \${{ inputs.distinct_id }}\`); the runs are on ${page}.`, { dispatched: true, runsUrl: page });
+    }
     return { ...(await describeRun(client, target, run.id, run.html_url, 'correlation')), distinctId };
 }
-/** true/false from the workflow file on the ref; undefined when it cannot be read (then the dispatch's 422 tells). */
-async function declaresDistinctId(client, target) {
+/** The workflow on the ref; undefined when it cannot be read (then the dispatch's 422 tells whether distinct_id is declared). */
+async function readDefinition(client, target) {
     const path = await workflowPath(client, target, target.workflow);
     if (!path)
         return undefined;
     const read = await readFileOnRef(client, target, path, target.ref);
-    if (read.kind !== 'file')
-        return undefined;
-    const definition = parseWorkflowDefinition(read.text);
-    return definition ? DISTINCT_ID_INPUT in definition.inputs : undefined;
+    return read.kind === 'file' ? parseWorkflowDefinition(read.text) : undefined;
 }
 function post(client, target, inputs, returnRunDetails) {
     return client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
@@ -48890,7 +48892,7 @@ async function main() {
             inputs: inputs.inputs,
             correlation: inputs.correlation,
             findTimeoutMs: Math.min(MAX_FIND_MS, inputs.waitTimeoutMs),
-            findIntervalMs: Math.min(2_000, inputs.pollIntervalMs),
+            findIntervalMs: Math.min(2_000, Math.max(250, inputs.pollIntervalMs)),
             serverUrl: context.serverUrl,
             log: (line) => info(line),
         });

@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
       inputs: inputs.inputs,
       correlation: inputs.correlation,
       findTimeoutMs: Math.min(MAX_FIND_MS, inputs.waitTimeoutMs),
-      findIntervalMs: Math.min(2_000, inputs.pollIntervalMs),
+      findIntervalMs: Math.min(2_000, Math.max(250, inputs.pollIntervalMs)),
       serverUrl: context.serverUrl,
       log: (line) => core.info(line),
     });

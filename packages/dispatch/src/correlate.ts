@@ -16,6 +16,8 @@ export interface FindRunOptions extends RepoRef {
   /** Branch or tag name the run was dispatched on. */
   ref: string;
   distinctId: string;
+  /** The workflow's run-name shows the id: the run list alone tells, no job needs to be read. */
+  titleOnly?: boolean;
   /** Epoch ms just before the dispatch. */
   since: number;
   timeoutMs: number;
@@ -42,7 +44,7 @@ export async function findRunByDistinctId(client: GitHubClient, o: FindRunOption
     const byTitle = runs.filter((r) => r.display_title?.includes(o.distinctId));
     if (byTitle.length === 1) return byTitle[0];
     for (const run of runs) {
-      if (stepsChecked.has(run.id) || byTitle.length > 0) continue;
+      if (o.titleOnly || stepsChecked.has(run.id) || byTitle.length > 0) continue;
       const steps = await firstJobSteps(client, o, run.id);
       if (steps === undefined) continue;
       stepsChecked.add(run.id);

@@ -3,7 +3,7 @@ import { apiFailure, refName, systemClock, type Clock, type GitHubClient } from 
 import { findRunByDistinctId } from './correlate.js';
 import { DispatchError } from './errors.js';
 import { explainDispatchFailure, rejectsDistinctId, rejectsRunDetails, type DispatchTarget } from './explain.js';
-import { parseWorkflowDefinition, readFileOnRef, workflowPath, WORKFLOWS_DIR } from './workflow-file.js';
+import { parseWorkflowDefinition, readFileOnRef, workflowPath, WORKFLOWS_DIR, type WorkflowDefinition } from './workflow-file.js';
 
 export type CorrelationMode = 'auto' | 'run-details' | 'distinct-id';
 export type IdentifyMethod = 'run-details' | 'correlation';
@@ -97,7 +97,8 @@ async function dispatchAndCorrelate(
 ): Promise<DispatchResult> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
-  const declared = await declaresDistinctId(client, target);
+  const definition = await readDefinition(client, target);
+  const declared = definition && DISTINCT_ID_INPUT in definition.inputs;
   const distinctId = inputs[DISTINCT_ID_INPUT] || randomUUID();
   let sendId = declared !== false;
   if (sendId && !(DISTINCT_ID_INPUT in inputs) && Object.keys(inputs).length >= MAX_INPUTS)
@@ -118,39 +119,41 @@ async function dispatchAndCorrelate(
       throw await explainDispatchFailure(client, target, retryError);
     }
   }
-  const page = await runsUrl(client, target, options.serverUrl);
-  if (!sendId)
+  if (!sendId) {
+    const page = await runsUrl(client, target, options.serverUrl);
     throw new DispatchError(
       'unidentified',
       `Dispatched ${target.workflow} on ${target.ref}, but the server gives no run details and the workflow declares no distinct_id input, so its run cannot be told apart from others: add a distinct_id input and \`run-name: ... \${{ inputs.distinct_id }}\` to the workflow; the runs are on ${page}.`,
       { dispatched: true, runsUrl: page },
     );
+  }
   log(`Dispatched with distinct_id ${distinctId}; looking for its run.`);
   const run = await findRunByDistinctId(client, {
     ...target,
     distinctId,
+    titleOnly: /inputs\.distinct_id/.test(definition?.runName ?? ''),
     since,
     timeoutMs: options.findTimeoutMs ?? 120_000,
     pollIntervalMs: options.findIntervalMs ?? 2_000,
     clock,
   });
-  if (!run)
+  if (!run) {
+    const page = await runsUrl(client, target, options.serverUrl);
     throw new DispatchError(
       'unidentified',
       `Dispatched ${target.workflow} on ${target.ref}, but no run carrying distinct_id ${distinctId} appeared within ${Math.round((options.findTimeoutMs ?? 120_000) / 1000)} s: make the workflow show it (\`run-name: ... \${{ inputs.distinct_id }}\`); the runs are on ${page}.`,
       { dispatched: true, runsUrl: page },
     );
+  }
   return { ...(await describeRun(client, target, run.id, run.html_url, 'correlation')), distinctId };
 }
 
-/** true/false from the workflow file on the ref; undefined when it cannot be read (then the dispatch's 422 tells). */
-async function declaresDistinctId(client: GitHubClient, target: DispatchTarget): Promise<boolean | undefined> {
+/** The workflow on the ref; undefined when it cannot be read (then the dispatch's 422 tells whether distinct_id is declared). */
+async function readDefinition(client: GitHubClient, target: DispatchTarget): Promise<WorkflowDefinition | undefined> {
   const path = await workflowPath(client, target, target.workflow);
   if (!path) return undefined;
   const read = await readFileOnRef(client, target, path, target.ref);
-  if (read.kind !== 'file') return undefined;
-  const definition = parseWorkflowDefinition(read.text);
-  return definition ? DISTINCT_ID_INPUT in definition.inputs : undefined;
+  return read.kind === 'file' ? parseWorkflowDefinition(read.text) : undefined;
 }
 
 function post(client: GitHubClient, target: DispatchTarget, inputs: Record<string, string>, returnRunDetails: boolean) {

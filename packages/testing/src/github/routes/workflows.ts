@@ -46,8 +46,10 @@ export interface FakeWorkflowRun {
   visibleAt: number;
   jobs: FakeJob[];
   stages: RunStage[];
-  /** Index of the current stage; advances after each read of the run while `advanceOnRead` is on. */
+  /** Index of the current stage; moves on at each read of the run after the first while `advanceOnRead` is on. */
   stage: number;
+  /** Whether the run was read: the next read moves it on (so jobs read between two reads show the stage last read). */
+  read: boolean;
 }
 
 export interface DispatchRecord {
@@ -65,7 +67,7 @@ export interface WorkflowsState {
   ghesRejectStatus: 400 | 422;
   /** In 'ghes-3.20' mode: milliseconds before a dispatched run shows up in the API. */
   runDelayMs: number;
-  /** Each GET of a run moves it to its next stage (a scripted lifecycle without timing). */
+  /** Each GET of a run after the first shows its next stage (a scripted lifecycle without timing). */
   advanceOnRead: boolean;
   workflows: FakeWorkflow[];
   runs: FakeWorkflowRun[];
@@ -128,8 +130,10 @@ function render(template: string, context: { inputs: Record<string, string>; ref
   });
 }
 
+/** Queued for two reads (the dispatcher's and the first poll), then each step of each job, then success. */
 function defaultLifecycle(jobs: FakeJob[]): RunStage[] {
   return [
+    { status: 'queued' },
     { status: 'queued' },
     ...jobs.flatMap((job) => job.steps.map((step): RunStage => ({ status: 'in_progress', job: job.name, step }))),
     { status: 'completed', conclusion: 'success' },
@@ -399,6 +403,7 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
       jobs,
       stages: workflow.lifecycle ?? defaultLifecycle(jobs),
       stage: 0,
+      read: false,
     };
     state.runs.push(run);
     if (body.return_run_details !== true) return record({ status: 204 });
@@ -464,9 +469,9 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
   github.route('GET', '/repos/:owner/:repo/actions/runs/:run_id', (req) => {
     const run = visibleRun(req);
     if (!run) return ghError(404, 'Not Found');
-    const response = { status: 200, body: runJson(req, run) };
-    if (state.advanceOnRead && run.stage < run.stages.length - 1) moveTo(run, run.stage + 1);
-    return response;
+    if (state.advanceOnRead && run.read && run.stage < run.stages.length - 1) moveTo(run, run.stage + 1);
+    run.read = true;
+    return { status: 200, body: runJson(req, run) };
   });
   github.route('GET', '/repos/:owner/:repo/actions/runs/:run_id/jobs', (req) => {
     const run = visibleRun(req);
