@@ -37,9 +37,10 @@ export type PermissionScope =
 /** The GITHUB_TOKEN scopes that can grant a REST path (any one of them), from GitHub's permission tables. */
 export function scopesOfPath(path: string): PermissionScope[] {
   if (/\/actions\//.test(path)) return ['actions'];
+  // Deployment statuses (/deployments/{id}/statuses) are a deployments permission, not a commit-statuses one.
+  if (/\/deployments(\/|$)/.test(path)) return ['deployments'];
   if (/\/(statuses|status)(\/|$)/.test(path)) return ['statuses'];
   if (/\/check-(runs|suites)(\/|$)/.test(path)) return ['checks'];
-  if (/\/deployments(\/|$)/.test(path)) return ['deployments'];
   if (/\/environments(\/|$)/.test(path)) return ['actions', 'deployments'];
   if (/\/collaborators\//.test(path)) return ['metadata'];
   if (/\/issues\//.test(path)) return ['issues', 'pull-requests'];
