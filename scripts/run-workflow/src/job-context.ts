@@ -1,5 +1,7 @@
 // What a job (one matrix leg) holds while it runs: its runner directory, environment, step results and status.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { matchFiles } from './glob.js';
 import { join } from 'node:path';
 import type { LocalServices } from './services.js';
 import type { Contexts, EvaluationScope, StatusFunctions } from './expressions.js';
@@ -135,7 +137,17 @@ export class JobContext {
   }
 
   scope(extra: Contexts = {}): EvaluationScope {
-    return { contexts: this.contexts(extra), status: this.status_() };
+    return { contexts: this.contexts(extra), status: this.status_(), hashFiles: (patterns) => hashFiles(this.workspace, patterns) };
+  }
+
+  private runtime?: Record<string, string>;
+
+  /** ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL for the local artifact service (JavaScript actions get them). */
+  runtimeEnv(): Record<string, string> {
+    const github = this.run.services?.github;
+    if (!github) return {};
+    this.runtime ??= github.artifacts.runtimeEnv(this.run.runId, { repository: String(this.run.github.repository) });
+    return this.runtime;
   }
 
   /** Fresh runner files for one step (the runner makes new ones per step). */
@@ -208,4 +220,15 @@ export class JobContext {
     if (this.addedPath.length) env.PATH = [...this.addedPath, env.PATH ?? ''].join(':');
     return env;
   }
+}
+
+/** hashFiles(): the SHA-256 of the files' SHA-256s, '' when nothing matches (https://docs.github.com/actions/reference/workflows-and-actions/expressions#hashfiles). */
+export function hashFiles(workspace: string, patterns: string[]): string {
+  const files = matchFiles(workspace, patterns)
+    .map((f) => f.file)
+    .sort();
+  if (files.length === 0) return '';
+  const all = createHash('sha256');
+  for (const file of files) all.update(createHash('sha256').update(readFileSync(file)).digest());
+  return all.digest('hex');
 }

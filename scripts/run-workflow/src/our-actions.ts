@@ -73,7 +73,13 @@ export async function runOurAction(
     state,
     event: job.run.payload,
     eventName: job.run.event,
-    env: { ...job.processEnv(stepEnv), GITHUB_ACTION_PATH: actionDir, GITHUB_ACTION_REPOSITORY: '', GITHUB_EVENT_PATH: job.eventPath },
+    env: {
+      ...job.processEnv(stepEnv),
+      ...job.runtimeEnv(),
+      GITHUB_ACTION_PATH: actionDir,
+      GITHUB_ACTION_REPOSITORY: '',
+      GITHUB_EVENT_PATH: job.eventPath,
+    },
   });
   // prepareStep's files sit in the job directory; its workspace is the job's.
   const outcome = await runProcess({

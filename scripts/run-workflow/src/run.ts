@@ -123,7 +123,8 @@ async function execute(
   const collaborators = options.collaborators ?? {};
   if (services)
     for (const [login, role] of Object.entries(collaborators)) services.github.collaborators.set(login, role as never, repository);
-  const serverUrl = services?.github.url ?? 'https://github.com';
+  // Links stay on github.com as on GitHub (and @actions/artifact refuses any other server as GHES); the API is local.
+  const serverUrl = 'https://github.com';
   const apiUrl = services?.github.url ?? 'https://api.github.com';
   const sha = gitInfo(repoDir).sha && options.repo ? (gitInfo(repoDir).sha as string) : DEFAULT_SHA;
   const base = defaultPayload({

@@ -1,57 +1,10 @@
 // actions/upload-artifact and actions/download-artifact: files kept in the run's artifact store (a directory per
 // artifact under the run's work directory; registered on the local GitHub's artifact service with --local).
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
+import { matchFiles } from '../glob.js';
 import { join, relative, resolve } from 'node:path';
 import { zipDirectory } from './zip.js';
 import { StepFailure, type ActionDouble } from './types.js';
-
-function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (pattern[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir)) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) walk(full, out);
-    else out.push(full);
-  }
-  return out;
-}
-
-/** Files matched by upload-artifact's `path` (lines; `!` excludes), with the path each keeps in the artifact. */
-function collect(workspace: string, paths: string): { file: string; name: string }[] {
-  const lines = paths
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const include = lines.filter((l) => !l.startsWith('!'));
-  const exclude = lines.filter((l) => l.startsWith('!')).map((l) => globToRegExp(resolve(workspace, l.slice(1))));
-  const found = new Map<string, string>();
-  for (const line of include) {
-    const absolute = resolve(workspace, line);
-    if (!/[*?]/.test(line)) {
-      if (!existsSync(absolute)) continue;
-      if (statSync(absolute).isDirectory()) for (const f of walk(absolute)) found.set(f, relative(absolute, f));
-      else found.set(absolute, relative(resolve(absolute, '..'), absolute));
-      continue;
-    }
-    const root = absolute.slice(0, absolute.search(/[*?]/)).replace(/[^/]*$/, '') || '/';
-    const re = globToRegExp(absolute);
-    if (existsSync(root)) for (const f of walk(root)) if (re.test(f)) found.set(f, relative(root, f));
-  }
-  return [...found].filter(([file]) => !exclude.some((re) => re.test(file))).map(([file, name]) => ({ file, name }));
-}
 
 export const uploadArtifact: ActionDouble = {
   action: 'actions/upload-artifact',
@@ -63,7 +16,7 @@ export const uploadArtifact: ActionDouble = {
     if (!step.with.path) throw new StepFailure('Input required and not supplied: path');
     if (run.artifacts.has(name))
       throw new StepFailure(`Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}`);
-    const files = collect(step.job.workspace, step.with.path);
+    const files = matchFiles(step.job.workspace, step.with.path.split(/\r?\n/));
     if (files.length === 0) {
       const mode = step.with['if-no-files-found'] || 'warn';
       const message = `No files were found with the provided path: ${step.with.path.trim()}. No artifacts will be uploaded.`;
