@@ -48766,7 +48766,10 @@ async function runRelease(c) {
     return report;
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ../../packages/kit/src/s3.ts
+
 /**
  * An S3 client on the SDK's standard credential chain and standard retry mode.
  * The SDK is imported on first use so actions that make no S3 call never load it.
@@ -48776,7 +48779,14 @@ async function createS3Client(settings = {}) {
     const { S3Client } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9232, 19));
     const region = s3Region(settings);
     const timeouts = settings.connectionTimeoutMs || settings.requestTimeoutMs
-        ? { requestHandler: { connectionTimeout: settings.connectionTimeoutMs, requestTimeout: settings.requestTimeoutMs } }
+        ? {
+            requestHandler: {
+                connectionTimeout: settings.connectionTimeoutMs,
+                requestTimeout: settings.requestTimeoutMs,
+                // Without it the SDK only logs a warning when the request timeout passes, and waits on.
+                throwOnRequestTimeout: true,
+            },
+        }
         : {};
     const client = new S3Client({
         region,
@@ -48873,7 +48883,6 @@ const keepNonXmlErrorBodies = (next) => async (args) => {
     const type = response.headers?.['content-type'] ?? '';
     if (/xml/i.test(type) || response.body === undefined)
         return result;
-    const { Readable } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7075, 23));
     const chunks = [];
     let size = 0;
     for await (const chunk of response.body) {
@@ -48883,12 +48892,12 @@ const keepNonXmlErrorBodies = (next) => async (args) => {
             chunks.push(buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
-    if (!/^\s*<\?xml|^\s*<Error>/i.test(text))
+    if (text.trim() !== '' && !/^\s*<\?xml|^\s*<Error>/i.test(text))
         nonXmlFirstLines.set(response, text
             .split(/\r?\n/)
             .find((l) => l.trim() !== '')
             ?.trim() ?? '');
-    response.body = Readable.from([Buffer.from(text)]);
+    response.body = external_node_stream_.Readable.from([Buffer.from(text)]);
     return result;
 };
 

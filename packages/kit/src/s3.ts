@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 export interface S3Settings {
@@ -22,7 +23,14 @@ export async function createS3Client(settings: S3Settings = {}): Promise<S3Clien
   const region = s3Region(settings);
   const timeouts =
     settings.connectionTimeoutMs || settings.requestTimeoutMs
-      ? { requestHandler: { connectionTimeout: settings.connectionTimeoutMs, requestTimeout: settings.requestTimeoutMs } }
+      ? {
+          requestHandler: {
+            connectionTimeout: settings.connectionTimeoutMs,
+            requestTimeout: settings.requestTimeoutMs,
+            // Without it the SDK only logs a warning when the request timeout passes, and waits on.
+            throwOnRequestTimeout: true,
+          },
+        }
       : {};
   const client = new S3Client({
     region,
@@ -161,7 +169,6 @@ const keepNonXmlErrorBodies = (next: (args: unknown) => Promise<{ response: unkn
   if (!response || response.statusCode < 300) return result;
   const type = response.headers?.['content-type'] ?? '';
   if (/xml/i.test(type) || response.body === undefined) return result;
-  const { Readable } = await import('node:stream');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer | string>) {
@@ -170,7 +177,7 @@ const keepNonXmlErrorBodies = (next: (args: unknown) => Promise<{ response: unkn
     if (size <= 65_536) chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!/^\s*<\?xml|^\s*<Error>/i.test(text))
+  if (text.trim() !== '' && !/^\s*<\?xml|^\s*<Error>/i.test(text))
     nonXmlFirstLines.set(
       response,
       text
