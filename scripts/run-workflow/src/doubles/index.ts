@@ -1,5 +1,5 @@
 // The registry of third-party action doubles. To add one: write doubles/<name>.ts exporting an ActionDouble and
-// list it here; the README's table is generated from the descriptions (pnpm run-workflow --list-doubles).
+// list it here and in the README's table (tests/readme.test.ts checks that every double is listed).
 import { downloadArtifact, uploadArtifact } from './artifacts.js';
 import { checkout } from './checkout.js';
 import { configureAwsCredentials } from './configure-aws-credentials.js';
