@@ -67,7 +67,11 @@ export function getInputs(get?: InputGetter, env: NodeJS.ProcessEnv = process.en
   if (token) secrets.push(token);
   const channel = r.string('channel');
   const dryRun = r.boolean('dry-run');
-  const webhookType = r.enumeration('webhook-type', ['incoming-webhook', 'workflow-trigger'] as const, { default: 'incoming-webhook' });
+  const webhookType = r.enumeration('webhook-type', ['incoming-webhook', 'workflow-trigger'] as const, {
+    default: 'incoming-webhook',
+    // slackapi/slack-github-action v2 spells it webhook-trigger: accepted so its workflows move over unchanged.
+    aliases: { 'webhook-trigger': 'workflow-trigger' },
+  });
 
   let destination: Destination = { kind: 'none' };
   if (webhookUrl && token) {
@@ -80,7 +84,8 @@ export function getInputs(get?: InputGetter, env: NodeJS.ProcessEnv = process.en
     for (const name of TOKEN_ONLY)
       if (r.raw(name)) r.fail(name, 'needs token mode (token with channel): a webhook can only post a new message.');
   } else if (token) {
-    if (!channel) r.fail('channel', 'is required with token: expected a channel ID (C0123456789) or name (#deployments).');
+    // Often an empty job output (the first job's post failed): a notification problem, not a broken workflow.
+    if (!channel && !dryRun) problems.push("Input 'channel': is empty; token mode needs a channel ID (C0123456789) or name (#deployments)");
     destination = { kind: 'api', token, channel };
     if (webhookType === 'workflow-trigger') ignored.push("Input 'webhook-type' is ignored with token: it describes a webhook-url.");
   } else if (!dryRun) {
@@ -122,7 +127,7 @@ export function getInputs(get?: InputGetter, env: NodeJS.ProcessEnv = process.en
   if (destination.kind === 'api' && !sendsMessage) {
     if ((reaction || upload.length > 0) && !updateTs && !threadTs)
       r.fail(reaction ? 'reaction' : 'upload', 'needs a message: give status (or payload) to post one, or update-ts / thread-ts.');
-    if ((reaction || upload.length > 0) && !CHANNEL_ID.test(channel.replace(/^#/, '')))
+    if ((reaction || upload.length > 0) && channel && !CHANNEL_ID.test(channel.replace(/^#/, '')))
       r.fail('channel', `'${channel}' must be a channel ID (the channel output of the step that posted) when no message is posted here.`);
   }
   if (destination.kind === 'api' && method && upload.length > 0)

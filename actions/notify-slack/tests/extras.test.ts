@@ -134,10 +134,10 @@ describe('workflow-trigger webhook', () => {
     expect(Object.values(vars).every((v) => typeof v === 'string')).toBe(true);
   });
 
-  it('flattens a nested payload with _ and stringifies values', async () => {
+  it("flattens a nested payload with _ and stringifies values (slack-github-action's webhook-trigger spelling)", async () => {
     const url = slack.addTrigger();
     const payload = '{"env": "qa", "batch": {"id": "b1", "fragments": 42, "ok": true}}';
-    const result = await notify({ 'webhook-url': url, 'webhook-type': 'workflow-trigger', payload });
+    const result = await notify({ 'webhook-url': url, 'webhook-type': 'webhook-trigger', payload });
     expect(result.outputs.ok).toBe('true');
     expect(slack.triggers.at(-1)!.variables).toEqual({ env: 'qa', batch_id: 'b1', batch_fragments: '42', batch_ok: 'true' });
   });
