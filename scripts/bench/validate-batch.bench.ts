@@ -1,12 +1,16 @@
 // validate-batch on a large batch vs the bash it replaces (`aws s3 ls --recursive | wc -l` + `aws s3 ls` for the tables),
 // both against the same loopback moto S3 server. Sizes: VB_BENCH_FRAGMENTS (100000), VB_BENCH_TABLES (50), VB_BENCH_ROUNDS (3).
+// Scale: VB_BENCH_SCALE_FRAGMENTS (1000000) in VB_BENCH_SCALE_TABLES (300) on the sorted-index list server, against a
+// tenth of it, to show peak RSS does not grow with the fragment count. Then the S3 requests claim and mark-loaded make.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { node24Path } from '../../packages/testing/src/node-runtime.js';
+import { startS3Server } from '../../packages/testing/src/s3-server.js';
 import { parseKeyValueFile } from '../../packages/testing/src/workflow-commands.js';
 import { measureCommand, median, type BenchRow, type CommandRun } from './measure.js';
 
@@ -15,6 +19,10 @@ const FRAGMENTS = Number(process.env.VB_BENCH_FRAGMENTS ?? 100_000);
 const TABLES = Number(process.env.VB_BENCH_TABLES ?? 50);
 const ROUNDS = Number(process.env.VB_BENCH_ROUNDS ?? 3);
 const LATENCY_MS = Number(process.env.VB_BENCH_LATENCY_MS ?? 30);
+const SCALE_FRAGMENTS = Number(process.env.VB_BENCH_SCALE_FRAGMENTS ?? 1_000_000);
+const SCALE_TABLES = Number(process.env.VB_BENCH_SCALE_TABLES ?? 300);
+/** Which parts run: compare (vs aws s3 ls), scale, requests. */
+const PARTS = new Set((process.env.VB_BENCH_PARTS ?? 'compare,scale,requests').split(','));
 const BUCKET = 'bench-batches';
 const BATCH = 'batch_20241101_120000';
 const CREDENTIALS = {
@@ -104,11 +112,15 @@ function findAws(): string {
   throw new Error('No working aws CLI found (apt-get install awscli).');
 }
 
-async function runOurs(endpoint: string): Promise<CommandRun & { outputs: Record<string, string> }> {
+async function runOurs(
+  endpoint: string,
+  expected = FRAGMENTS,
+  inputs: Record<string, string> = {},
+): Promise<CommandRun & { outputs: Record<string, string>; requests: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'vb-bench-'));
   const files = { output: join(dir, 'output'), summary: join(dir, 'summary') };
   for (const f of Object.values(files)) writeFileSync(f, '');
-  const env = {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...CREDENTIALS,
     GITHUB_ACTIONS: 'true',
@@ -117,6 +129,7 @@ async function runOurs(endpoint: string): Promise<CommandRun & { outputs: Record
     RUNNER_TEMP: dir,
     GITHUB_RUN_ID: '1',
     GITHUB_ACTOR: 'bench',
+    GITHUB_REPOSITORY: 'octo-org/bench',
     'INPUT_BATCH-ID': BATCH,
     INPUT_BUCKET: BUCKET,
     INPUT_PREFIX: 'validated/',
@@ -128,15 +141,18 @@ async function runOurs(endpoint: string): Promise<CommandRun & { outputs: Record
     INPUT_CONCURRENCY: '16',
     INPUT_MODE: 'validate',
   };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const run = await measureCommand(node24Path(), [join(root, 'actions', 'validate-batch', 'dist', 'index.js')], { env });
   const outputs = parseKeyValueFile(readFileSync(files.output, 'utf8'));
   rmSync(dir, { recursive: true, force: true });
-  if (run.exitCode !== 0 || outputs['fragment-count'] !== String(FRAGMENTS)) {
+  const counted = env.INPUT_MODE !== 'validate' || outputs['fragment-count'] === String(expected);
+  if (run.exitCode !== 0 || !counted) {
     throw new Error(
       `validate-batch failed (exit ${run.exitCode}, fragment-count ${outputs['fragment-count']}): ${run.stdout}\n${run.stderr}`,
     );
   }
-  return { ...run, outputs };
+  const requests = Number(/(\d+) S3 request\(s\)/.exec(run.stdout)?.[1] ?? NaN);
+  return { ...run, outputs, requests };
 }
 
 async function runBaseline(aws: string, endpoint: string): Promise<CommandRun> {
@@ -226,11 +242,12 @@ function startIndexServer(keys: string[], latencyMs: number): Promise<{ endpoint
   });
 }
 
-function benchKeys(): string[] {
+function benchKeys(fragments = FRAGMENTS, tables = TABLES): string[] {
+  const width = String(tables - 1).length < 2 ? 2 : String(tables - 1).length;
+  const table = (t: number) => `validated/${BATCH}/table_${String(t).padStart(width, '0')}/`;
   const keys: string[] = [];
-  for (let t = 0; t < TABLES; t++) keys.push(`validated/${BATCH}/table_${String(t).padStart(2, '0')}/`);
-  for (let i = 0; i < FRAGMENTS; i++)
-    keys.push(`validated/${BATCH}/table_${String(i % TABLES).padStart(2, '0')}/part-${String(i).padStart(7, '0')}.parquet`);
+  for (let t = 0; t < tables; t++) keys.push(table(t));
+  for (let i = 0; i < fragments; i++) keys.push(`${table(i % tables)}part-${String(i).padStart(7, '0')}.parquet`);
   keys.push(`validated/${BATCH}1/table_00/part-0.parquet`);
   return keys;
 }
@@ -273,7 +290,78 @@ function row(benchmark: string, runs: { ours: CommandRun[]; baseline: CommandRun
   };
 }
 
-export default async function (): Promise<BenchRow[]> {
+/**
+ * The same action on a tenth of the fragments and on all of them, same table count, same server: peak RSS must
+ * not grow with the count, because only per-table counters and hashes are held while the listing streams by.
+ */
+async function scaleRow(): Promise<BenchRow> {
+  const small = Math.round(SCALE_FRAGMENTS / 10);
+  const measure = async (fragments: number) => {
+    const index = await startIndexServer(benchKeys(fragments, SCALE_TABLES), LATENCY_MS);
+    try {
+      const run = await runOurs(index.endpoint, fragments);
+      console.error(
+        `index server, ${fragments} fragments in ${SCALE_TABLES} tables: ${run.wallMs.toFixed(0)} ms, peak RSS ${run.peakRssMb.toFixed(1)} MB`,
+      );
+      return run;
+    } finally {
+      await index.stop();
+    }
+  };
+  const tenth = await measure(small);
+  const full = await measure(SCALE_FRAGMENTS);
+  const growth = full.peakRssMb / tenth.peakRssMb;
+  return {
+    benchmark: `validate-batch: ${SCALE_FRAGMENTS.toLocaleString('en-US')} fragments in ${SCALE_TABLES} tables, loopback sorted-index S3 list server, ${LATENCY_MS} ms a request (synthetic)`,
+    ours: `validate-batch dist, ${SCALE_FRAGMENTS.toLocaleString('en-US')} fragments`,
+    oursMedianMs: full.wallMs,
+    baseline: `the same on ${small.toLocaleString('en-US')} fragments`,
+    baselineMedianMs: tenth.wallMs,
+    ratio: tenth.wallMs / full.wallMs,
+    peakRssMb: full.peakRssMb,
+    goal: 'peak RSS at 10x the fragments <= 1.25x (flat)',
+    met: growth <= 1.25,
+    note: `one run each; peak RSS ${tenth.peakRssMb.toFixed(1)} MB at ${small.toLocaleString('en-US')} vs ${full.peakRssMb.toFixed(1)} MB at ${SCALE_FRAGMENTS.toLocaleString('en-US')} (x${growth.toFixed(2)}); ${full.requests} S3 requests; no V8 flags`,
+  };
+}
+
+/** S3 requests of claim and mark-loaded on moto (a conditional create is verified by a read-back and a probe). */
+async function requestCountRow(): Promise<BenchRow> {
+  const server = await startS3Server();
+  const s3 = new S3Client(server.clientConfig);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    for (let t = 0; t < 3; t++) {
+      for (let i = 0; i < 5; i++) {
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `validated/${BATCH}/table_${t}/part-${i}.parquet`, Body: 'x' }));
+      }
+    }
+    const step = (mode: string, inputs: Record<string, string> = {}) =>
+      runOurs(server.endpoint, 15, { MODE: mode, ENVIRONMENT: 'production', ...inputs });
+    const validate = await step('validate');
+    const claim = await step('claim', { 'LISTING-DIGEST': validate.outputs['listing-digest'] });
+    const mark = await step('mark-loaded');
+    const old = await step('mark-loaded', { ENVIRONMENT: 'qa', 'REQUIRE-CLAIM': 'false' });
+    const total = claim.requests + mark.requests;
+    return {
+      benchmark: 'validate-batch: claim + mark-loaded on a 3-table batch, loopback moto S3',
+      ours: `claim (${claim.requests} requests) + mark-loaded (${mark.requests} requests)`,
+      oursMedianMs: claim.wallMs + mark.wallMs,
+      baseline: `mark-loaded alone, no claim (${old.requests} requests)`,
+      baselineMedianMs: old.wallMs,
+      ratio: old.wallMs / (claim.wallMs + mark.wallMs),
+      peakRssMb: Math.max(claim.peakRssMb, mark.peakRssMb),
+      goal: 'claim + mark-loaded <= 16 S3 requests beyond the digest re-listing',
+      met: total - (1 + 3) <= 16,
+      note: `${total} requests in all: claim lists the root, creates, reads back and probes the claim, and reads the markers again; mark-loaded re-lists the batch (root + 3 tables) for the digest, creates, reads back and probes the marker, and deletes the claim with If-Match`,
+    };
+  } finally {
+    s3.destroy();
+    await server.stop();
+  }
+}
+
+async function compareRows(): Promise<BenchRow[]> {
   const aws = findAws();
   const n = FRAGMENTS.toLocaleString('en-US');
   console.error(`seeding ${FRAGMENTS} fragments in ${TABLES} tables into moto ...`);
@@ -307,4 +395,12 @@ export default async function (): Promise<BenchRow[]> {
       `median of ${ROUNDS}; S3's cost model (fixed cost a page, any bucket size): parallel table listing vs one sequential listing`,
     ),
   ];
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  if (PARTS.has('compare')) rows.push(...(await compareRows()));
+  if (PARTS.has('scale')) rows.push(await scaleRow());
+  if (PARTS.has('requests')) rows.push(await requestCountRow());
+  return rows;
 }
