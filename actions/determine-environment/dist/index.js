@@ -43944,7 +43944,12 @@ function getInputs(get) {
     const refusalReaction = reader.enumeration('refusal-reaction', ['-1', 'none'], { default: '-1' });
     const requires = {};
     for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
-        checkName('requires', name, 'has an entry for ');
+        if (!ENVIRONMENT_NAME.test(name)) {
+            reader.fail('requires', `has an entry for '${name}', which is not a valid environment name: expected ${ENVIRONMENT_FORM}.`);
+        }
+        else if (allowed.length > 0 && !allowed.includes(name)) {
+            reader.fail('requires', `has an entry for '${name}', which is not one of the allowed environments: ${allowed.join(', ')}.`);
+        }
         requires[name] = parseRequirement(name, entry, (problem) => reader.fail('requires', problem));
     }
     const driftCheck = reader.enumeration('drift-check', ['auto', 'require', 'off'], {

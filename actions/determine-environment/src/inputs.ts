@@ -132,7 +132,11 @@ export function getInputs(get?: InputGetter): Inputs {
 
   const requires: Requirements = {};
   for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
-    checkName('requires', name, 'has an entry for ');
+    if (!ENVIRONMENT_NAME.test(name)) {
+      reader.fail('requires', `has an entry for '${name}', which is not a valid environment name: expected ${ENVIRONMENT_FORM}.`);
+    } else if (allowed.length > 0 && !allowed.includes(name)) {
+      reader.fail('requires', `has an entry for '${name}', which is not one of the allowed environments: ${allowed.join(', ')}.`);
+    }
     requires[name] = parseRequirement(name, entry, (problem) => reader.fail('requires', problem));
   }
 

@@ -189,6 +189,14 @@ describe('the bundled action', () => {
   });
 });
 
+describe('in a reusable workflow', () => {
+  it("takes the caller's environment with event: workflow_call, whatever the caller's trigger", async () => {
+    const result = await runOn('push-branch', { ...IMAGE_BUILD, event: 'workflow_call', environment: 'prod' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ environment: 'prod', trigger: 'manual' });
+  });
+});
+
 describe('the schedule drift check', () => {
   it('passes when every cron of the workflow is mapped', async () => {
     const runnerDir = workspaceWithWorkflow('redcap.yml', REDCAP_WORKFLOW);
@@ -224,6 +232,33 @@ describe('the schedule drift check', () => {
     expect(result.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContain(
       "Skipped the drift check: the workflow file named by GITHUB_WORKFLOW_REF 'octo-org/pipeline-demo/.github/workflows/absent.yml@refs/heads/main' is not in the workspace.",
     );
+  });
+
+  it('fails with drift-check: require when the workflow file is not in the workspace', async () => {
+    const result = await runOn('schedule', { ...REDCAP, 'drift-check': 'require' }, { env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      `Input 'drift-check': is 'require', but the workflow file named by GITHUB_WORKFLOW_REF '${WORKFLOW_REF}' is not in the workspace: check it out first (actions/checkout with 'sparse-checkout: .github/workflows'), or set 'drift-check: auto'.`,
+    ]);
+    expect(result.outputs).toEqual({});
+  });
+
+  it('names a dispatch option outside allowed and an unmapped push branch', async () => {
+    const workflow = REDCAP_WORKFLOW.replace(
+      '  workflow_dispatch:\n',
+      '  push:\n    branches: [main, develop]\n  workflow_dispatch:\n    inputs:\n      environment:\n        type: choice\n        options: [qa, production, staging]\n',
+    );
+    const runnerDir = workspaceWithWorkflow('redcap.yml', workflow);
+    const result = await runOn(
+      'schedule',
+      { ...REDCAP, branches: 'main => qa' },
+      { runnerDir, env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF } },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      "Input 'branches': .github/workflows/redcap.yml runs on push to branch pattern 'develop', which 'branches' does not map (mapped: main) and 'default' is empty: add a line 'develop => ENVIRONMENT'.",
+      "Input 'allowed': .github/workflows/redcap.yml offers workflow_dispatch option 'staging' for input 'environment', which 'allowed' does not list (qa, production): add it to 'allowed' or remove the option.",
+    ]);
   });
 
   it('can be turned off', async () => {
