@@ -2,7 +2,9 @@
 // the allowlist refusal before any tunnel, a dry run, and an explicit batch size of 0 (point 8).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { motoAvailable } from '../../../packages/testing/src/s3-server.js';
-import { startLocalServices, type LocalServices, type RunResult } from '../src/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runWorkflow, startLocalServices, type LocalServices, type RunResult } from '../src/index.js';
 import { makeRepo, readable, removeRepos, results, run, RUN_TIMEOUT } from './helpers.js';
 
 const maybe = motoAvailable() ? describe : describe.skip;
@@ -63,9 +65,19 @@ maybe('redcap-pipeline.yml', () => {
   );
 
   test(
-    'a cron that is not mapped fails closed before the pipeline, and Slack gets the failure',
+    'a cron added to on.schedule but not to the mapping fails closed before the pipeline, and Slack gets the failure',
     async () => {
-      const { run: result, added, slack } = await scheduled('0 3 * * *');
+      // The edit the original suffered from: a new cron in one place only.
+      const edited = makeRepo('redcap', ['redcap-pipeline']);
+      const file = join(edited, '.github', 'workflows', 'redcap-pipeline.yml');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace("    - cron: '0 */6 * * *' # qa\n", "    - cron: '0 */6 * * *' # qa\n    - cron: '0 3 * * *'\n"),
+      );
+      const before = { rows: await rows(), slack: services.slack.messages.length };
+      const result = await runWorkflow({ workflow: file, services, repo: edited, event: 'schedule', cron: '0 3 * * *' });
+      const added = (await rows()) - before.rows;
+      const slack = slackSince(before.slack);
       expect(results(result)).toEqual({ prepare: 'failure', pipeline: 'skipped', notify: 'success' });
       expect(readable(result, 'prepare')).toContain('0 3 * * *');
       expect(added).toBe(0);

@@ -2,7 +2,7 @@
 // `if:` with status functions over the ancestors, matrix legs (max-parallel, fail-fast), concurrency groups,
 // the run's conclusion. https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,8 @@ function declaredInputs(wf: WorkflowFile): Record<string, InputDeclaration> | un
 }
 
 function gitInfo(dir: string | undefined): { sha?: string } {
-  if (!dir) return {};
+  // Only a fixture that is a repository of its own has a HEAD of its own (and no process is spawned otherwise).
+  if (!dir || !existsSync(join(dir, '.git'))) return {};
   const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' });
   return r.status === 0 ? { sha: r.stdout.trim() } : {};
 }
@@ -126,7 +127,7 @@ async function execute(
   // Links stay on github.com as on GitHub (and @actions/artifact refuses any other server as GHES); the API is local.
   const serverUrl = 'https://github.com';
   const apiUrl = services?.github.url ?? 'https://api.github.com';
-  const sha = gitInfo(repoDir).sha && options.repo ? (gitInfo(repoDir).sha as string) : DEFAULT_SHA;
+  const sha = (options.repo ? gitInfo(repoDir).sha : undefined) ?? DEFAULT_SHA;
   const base = defaultPayload({
     event,
     repository,

@@ -82,6 +82,7 @@ export async function runProcess(o: ProcessOptions): Promise<ProcessOutcome> {
   };
   child.stdout.setEncoding('utf8').on('data', feed('out'));
   child.stderr.setEncoding('utf8').on('data', feed('err'));
+  const closed = Promise.all([new Promise((r) => child.stdout.once('close', r)), new Promise((r) => child.stderr.once('close', r))]);
   const killGroup = () => {
     try {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -105,10 +106,9 @@ export async function runProcess(o: ProcessOptions): Promise<ProcessOutcome> {
     child.once('exit', (code) => resolve({ code }));
   });
   // A background process the step started (an SSH tunnel) may hold the pipes open: do not wait for it.
-  await Promise.race([
-    Promise.all([new Promise((r) => child.stdout.once('close', r)), new Promise((r) => child.stderr.once('close', r))]),
-    new Promise((r) => setTimeout(r, 300).unref()),
-  ]);
+  let grace: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise((r) => (grace = setTimeout(r, 300)))]);
+  clearTimeout(grace);
   child.stdout.destroy();
   child.stderr.destroy();
   if (timer) clearTimeout(timer);
