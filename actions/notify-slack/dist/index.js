@@ -42006,6 +42006,7 @@ async function main() {
         core_info(JSON.stringify(payload ?? {}, null, 2));
         endGroup();
         setOutputs({ threadTs: '', channel: '', notes: [] }, method);
+        setOutput('error', '');
         const would = inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;
         await writeSummary(`**Slack:** dry run, nothing sent (${would}).`);
         return;
@@ -42017,6 +42018,7 @@ async function main() {
     const errors = deliveryErrors(delivery).map((e) => (0,retry/* scrub */._I)(e, inputs.secrets));
     const done = describeDone(inputs, method, delivery, where, payload);
     if (errors.length === 0) {
+        setOutput('error', '');
         core_info(`${done}.`);
         await writeSummary(`**Slack:** ${done.charAt(0).toLowerCase()}${done.slice(1)}: ${summaryTitle(inputs, payload)}`);
         return;
@@ -42025,10 +42027,9 @@ async function main() {
     const lead = failed ? `Slack notification not sent to ${where}` : `${done}, but`;
     await giveUp(inputs, `${lead}: ${errors.join('; ')}.`, `${failed ? `not sent to ${where}` : `${done}, but`}: ${errors.join('; ')}.`);
 }
-/** The one way a notification ends badly: outputs ok=false and error, then a warning (default) or an error. */
+/** The one way a notification ends badly (ok is already false): the error output, then a warning (default) or an error. */
 async function giveUp(inputs, sentence, summary) {
     const clean = (0,retry/* scrub */._I)(sentence, inputs.secrets);
-    setOutput('ok', 'false');
     setOutput('error', clean);
     await writeSummary(`**Slack:** ${(0,retry/* scrub */._I)(summary, inputs.secrets)}`);
     if (inputs.failOnError)
@@ -42084,7 +42085,6 @@ function setOutputs(d, method) {
     setOutput('thread-ts', main?.ok ? d.threadTs : '');
     setOutput('status-code', main?.statusCode === undefined ? '' : String(main.statusCode));
     setOutput('response', main?.response === undefined ? '' : JSON.stringify(main.response));
-    setOutput('error', '');
 }
 function describeDestination(inputs, method) {
     const { destination } = inputs;

@@ -54,6 +54,7 @@ export async function main(): Promise<void> {
     core.info(JSON.stringify(payload ?? {}, null, 2));
     core.endGroup();
     setOutputs({ threadTs: '', channel: '', notes: [] }, method);
+    core.setOutput('error', '');
     const would =
       inputs.destination.kind === 'none' ? where : `would ${method === 'chat.update' ? 'update a message in' : 'post to'} ${where}`;
     await writeSummary(`**Slack:** dry run, nothing sent (${would}).`);
@@ -66,6 +67,7 @@ export async function main(): Promise<void> {
   const errors = deliveryErrors(delivery).map((e) => scrub(e, inputs.secrets));
   const done = describeDone(inputs, method, delivery, where, payload);
   if (errors.length === 0) {
+    core.setOutput('error', '');
     core.info(`${done}.`);
     await writeSummary(`**Slack:** ${done.charAt(0).toLowerCase()}${done.slice(1)}: ${summaryTitle(inputs, payload)}`);
     return;
@@ -75,10 +77,9 @@ export async function main(): Promise<void> {
   await giveUp(inputs, `${lead}: ${errors.join('; ')}.`, `${failed ? `not sent to ${where}` : `${done}, but`}: ${errors.join('; ')}.`);
 }
 
-/** The one way a notification ends badly: outputs ok=false and error, then a warning (default) or an error. */
+/** The one way a notification ends badly (ok is already false): the error output, then a warning (default) or an error. */
 async function giveUp(inputs: Inputs, sentence: string, summary: string): Promise<void> {
   const clean = scrub(sentence, inputs.secrets);
-  core.setOutput('ok', 'false');
   core.setOutput('error', clean);
   await writeSummary(`**Slack:** ${scrub(summary, inputs.secrets)}`);
   if (inputs.failOnError) throw new UserError(clean);
@@ -137,7 +138,6 @@ function setOutputs(d: Delivery, method: Method): void {
   core.setOutput('thread-ts', main?.ok ? d.threadTs : '');
   core.setOutput('status-code', main?.statusCode === undefined ? '' : String(main.statusCode));
   core.setOutput('response', main?.response === undefined ? '' : JSON.stringify(main.response));
-  core.setOutput('error', '');
 }
 
 function describeDestination(inputs: Inputs, method: Method): string {
