@@ -48010,12 +48010,9 @@ function actorOf(ctx) {
         runUrl: ctx.repository && ctx.runId ? runUrl(ctx) : '',
     };
 }
-/** The loaded marker: the fields the bash wrote, plus where the run can be found, the scope and the claim it came from. */
-function markerBody(s, who, now, claimId, listingDigest) {
-    const record = {
-        batch_id: s.batchId,
-        loaded_at: now.toISOString(),
-        loaded_by: who.actor,
+/** Which run wrote a record, and for which scope: the fields markers and claims share. */
+function origin(s, who) {
+    return {
         workflow_run: who.runId,
         run_attempt: who.runAttempt,
         repository: who.repository,
@@ -48023,6 +48020,15 @@ function markerBody(s, who, now, claimId, listingDigest) {
         environment: s.environment,
         scope: s.scope,
         table: s.table,
+    };
+}
+/** The loaded marker: the fields the bash wrote, plus where the run can be found, the scope and the claim it came from. */
+function markerBody(s, who, now, claimId, listingDigest) {
+    const record = {
+        batch_id: s.batchId,
+        loaded_at: now.toISOString(),
+        loaded_by: who.actor,
+        ...origin(s, who),
         claim_id: claimId,
         listing_digest: listingDigest,
     };
@@ -48035,13 +48041,7 @@ function claimBody(s, who, now, claimId, listingDigest, ttlMinutes, replaces) {
         batch_id: s.batchId,
         claimed_at: now.toISOString(),
         claimed_by: who.actor,
-        workflow_run: who.runId,
-        run_attempt: who.runAttempt,
-        repository: who.repository,
-        run_url: who.runUrl,
-        environment: s.environment,
-        scope: s.scope,
-        table: s.table,
+        ...origin(s, who),
         listing_digest: listingDigest,
         ttl_minutes: ttlMinutes,
         ...(replaces

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { UserError } from '@pipeline-actions/kit';
 import { createVerified, replaceVerified } from './conditional.js';
-import { claimBody, describeRecord, isSameRun, parseRecord, type Actor, type ClaimInfo, type ScopeFields } from './records.js';
+import { claimBody, describeRecord, isSameRun, parseRecord, type ClaimInfo } from './records.js';
 import type { RunStatusLookup } from './run-status.js';
-import type { ScopeNames } from './scope.js';
-import { readScopeState, type FoundMarker } from './scope-state.js';
+import { readScopeState, type FoundMarker, type ScopeRequest } from './scope-state.js';
 import type { BatchStore } from './store.js';
 
 /** A claim vanishing or changing under us is retried this many times before the step gives up. */
 const MAX_ROUNDS = 5;
 
-export interface ClaimRequest {
-  store: BatchStore;
-  batchPrefix: string;
-  names: ScopeNames;
-  markerName: string;
-  fields: ScopeFields;
-  who: Actor;
-  now: () => Date;
+export interface ClaimRequest extends ScopeRequest {
   ttlMinutes: number;
-  listingDigest: string;
-  dryRun: boolean;
   runStatus: RunStatusLookup;
 }
 

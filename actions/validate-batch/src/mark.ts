@@ -1,24 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { conditionalWritesRequired, createVerified } from './conditional.js';
-import { isSameRun, markerBody, parseRecord, type Actor, type ClaimInfo, type MarkerInfo, type ScopeFields } from './records.js';
-import type { ScopeNames } from './scope.js';
-import { readScopeState } from './scope-state.js';
+import { isSameRun, markerBody, parseRecord, type Actor, type ClaimInfo, type MarkerInfo } from './records.js';
+import { readScopeState, type ScopeRequest } from './scope-state.js';
 import type { BatchStore } from './store.js';
 
-export interface MarkRequest {
-  store: BatchStore;
-  batchPrefix: string;
-  names: ScopeNames;
-  markerName: string;
-  fields: ScopeFields;
-  who: Actor;
-  now: () => Date;
+export interface MarkRequest extends ScopeRequest {
   requireClaim: boolean;
-  /** The digest validation gave, when the workflow passes it here instead of through the claim. */
-  listingDigest: string;
   /** Lists the batch again and returns its digest now. */
   currentDigest: () => Promise<string>;
-  dryRun: boolean;
 }
 
 export type MarkResult =

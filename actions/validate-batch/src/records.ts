@@ -27,12 +27,9 @@ export interface ScopeFields {
   table: string;
 }
 
-/** The loaded marker: the fields the bash wrote, plus where the run can be found, the scope and the claim it came from. */
-export function markerBody(s: ScopeFields, who: Actor, now: Date, claimId: string, listingDigest: string): string {
-  const record = {
-    batch_id: s.batchId,
-    loaded_at: now.toISOString(),
-    loaded_by: who.actor,
+/** Which run wrote a record, and for which scope: the fields markers and claims share. */
+function origin(s: ScopeFields, who: Actor) {
+  return {
     workflow_run: who.runId,
     run_attempt: who.runAttempt,
     repository: who.repository,
@@ -40,6 +37,16 @@ export function markerBody(s: ScopeFields, who: Actor, now: Date, claimId: strin
     environment: s.environment,
     scope: s.scope,
     table: s.table,
+  };
+}
+
+/** The loaded marker: the fields the bash wrote, plus where the run can be found, the scope and the claim it came from. */
+export function markerBody(s: ScopeFields, who: Actor, now: Date, claimId: string, listingDigest: string): string {
+  const record = {
+    batch_id: s.batchId,
+    loaded_at: now.toISOString(),
+    loaded_by: who.actor,
+    ...origin(s, who),
     claim_id: claimId,
     listing_digest: listingDigest,
   };
@@ -61,13 +68,7 @@ export function claimBody(
     batch_id: s.batchId,
     claimed_at: now.toISOString(),
     claimed_by: who.actor,
-    workflow_run: who.runId,
-    run_attempt: who.runAttempt,
-    repository: who.repository,
-    run_url: who.runUrl,
-    environment: s.environment,
-    scope: s.scope,
-    table: s.table,
+    ...origin(s, who),
     listing_digest: listingDigest,
     ttl_minutes: ttlMinutes,
     ...(replaces

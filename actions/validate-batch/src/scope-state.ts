@@ -1,9 +1,23 @@
 import { eachLimited } from './fragments.js';
-import { isSameRun, parseRecord, type Actor, type ClaimInfo, type MarkerInfo } from './records.js';
+import { isSameRun, parseRecord, type Actor, type ClaimInfo, type MarkerInfo, type ScopeFields } from './records.js';
 import type { ScopeNames } from './scope.js';
 import type { BatchStore } from './store.js';
 
 export type FoundMarker = MarkerInfo & { name: string };
+
+/** What every writing mode works on: one scope of one batch, by one run. */
+export interface ScopeRequest {
+  store: BatchStore;
+  batchPrefix: string;
+  names: ScopeNames;
+  markerName: string;
+  fields: ScopeFields;
+  who: Actor;
+  now: () => Date;
+  /** The digest validation gave (recorded by claim; checked by mark-loaded when the claim has none). */
+  listingDigest: string;
+  dryRun: boolean;
+}
 
 /** The markers and the claim that concern one scope of a batch. */
 export interface ScopeState {

@@ -12,18 +12,22 @@ const actor = (runId: string): Actor => ({ actor: `a${runId}`, runId, runAttempt
 const fields = { batchId: 'batch_20241101_120000', scope: 'environment' as const, environment: 'production', table: '' };
 const names = scopeNames('environment', '.loaded', 'production', '');
 
+const scopeReq = (store: FakeStore, runId: string) => ({
+  store,
+  batchPrefix: B,
+  names,
+  markerName: '.loaded',
+  fields,
+  who: actor(runId),
+  now: () => NOW,
+  listingDigest: '',
+  dryRun: false,
+});
+
 function claimReq(store: FakeStore, runId: string, over: Partial<ClaimRequest> = {}): ClaimRequest {
   return {
-    store,
-    batchPrefix: B,
-    names,
-    markerName: '.loaded',
-    fields,
-    who: actor(runId),
-    now: () => NOW,
+    ...scopeReq(store, runId),
     ttlMinutes: 60,
-    listingDigest: '',
-    dryRun: false,
     runStatus: async (): Promise<RunState> => ({ state: 'unknown', detail: 'no token' }),
     ...over,
   };
@@ -31,17 +35,9 @@ function claimReq(store: FakeStore, runId: string, over: Partial<ClaimRequest> =
 
 function markReq(store: FakeStore, runId: string, over: Partial<MarkRequest> = {}): MarkRequest {
   return {
-    store,
-    batchPrefix: B,
-    names,
-    markerName: '.loaded',
-    fields,
-    who: actor(runId),
-    now: () => NOW,
+    ...scopeReq(store, runId),
     requireClaim: true,
-    listingDigest: '',
     currentDigest: async () => 'sha256:now',
-    dryRun: false,
     ...over,
   };
 }

@@ -28,15 +28,7 @@ export async function startRunStatusServer(): Promise<RunStatusServer> {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ id: Number(match[3]), status: run.status, conclusion: run.conclusion, run_attempt: 1 }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    runs,
-    requests,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { ...(await listen(server, requests)), runs };
 }
 
 export interface FakeServer {
