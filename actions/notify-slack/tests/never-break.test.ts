@@ -1,6 +1,9 @@
 // Harness tests of what a notification must never do by default: fail the pipeline. Every GitHub
 // conclusion, empty secrets (forks, Dependabot), a broken payload, and the proxy path.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startProxy, type TestProxy } from '../../../packages/testing/src/proxy.js';
 import { startSlackServer, type SlackRequest, type SlackServer } from '../../../packages/testing/src/slack-server.js';
 import { notifier } from './notify-harness.js';
@@ -124,6 +127,23 @@ describe('proxy', () => {
     expect(result.outputs).toMatchObject({ ok: 'true', channel: 'C0DEPLOYS' });
     expect(newProxied().map((r) => r.method)).toEqual(['CONNECT']);
     expect(newRequests().map((r) => r.endpoint)).toEqual(['chat.postMessage']);
+  });
+
+  it("uploads a file through the proxy (the SDK's multipart body re-encoded for undici)", async () => {
+    const runnerDir = mkdtempSync(join(tmpdir(), 'runner-'));
+    mkdirSync(join(runnerDir, 'workspace'));
+    writeFileSync(join(runnerDir, 'workspace', 'load.log'), 'ERROR: ünïcode line\n');
+    const result = await notify(bot({ status: 'failure', upload: 'load.log', proxy: proxy.url }), { runnerDir });
+    expect(result.outputs.ok).toBe('true');
+    expect(newProxied().length).toBeGreaterThan(0);
+    expect(newRequests().map((r) => r.endpoint)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
+    expect(slack.files.at(-1)).toMatchObject({ filename: 'load.log', thread_ts: result.outputs.ts });
+    expect(slack.files.at(-1)!.content.toString()).toBe('ERROR: ünïcode line\n');
   });
 
   it('goes direct for a host in NO_PROXY', async () => {
