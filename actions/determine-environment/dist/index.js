@@ -43513,6 +43513,8 @@ async function createGitHubReader(token, repository) {
                 };
             }
             catch (error) {
+                if (statusOf(error) === 404)
+                    throw new UserError(`Pull request #${number} was not found in ${repository} (HTTP 404): the comment's pull request cannot be resolved, so no command runs.`);
                 throw denied(`pull request #${number}`, 'pull-requests: read', error);
             }
         },
@@ -43958,9 +43960,9 @@ function getInputs(get) {
     });
     const event = reader.string('event', { pattern: /^[a-z_]{1,64}$/, form: "a GitHub event name such as 'workflow_call'" });
     let runInputs;
-    if (reader.raw('inputs') !== '') {
-        const parsed = yamlInput(reader, 'inputs');
-        runInputs = parsed;
+    // `${{ toJSON(inputs) }}` is 'null' on a run without inputs.
+    if (reader.raw('inputs') !== '' && reader.raw('inputs') !== 'null') {
+        runInputs = yamlInput(reader, 'inputs');
     }
     const token = reader.secret('token');
     reader.done();

@@ -63,6 +63,10 @@ export async function createGitHubReader(token: string, repository: string): Pro
           state: data.state,
         };
       } catch (error) {
+        if (statusOf(error) === 404)
+          throw new UserError(
+            `Pull request #${number} was not found in ${repository} (HTTP 404): the comment's pull request cannot be resolved, so no command runs.`,
+          );
         throw denied(`pull request #${number}`, 'pull-requests: read', error);
       }
     },

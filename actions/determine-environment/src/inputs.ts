@@ -146,9 +146,9 @@ export function getInputs(get?: InputGetter): Inputs {
   });
   const event = reader.string('event', { pattern: /^[a-z_]{1,64}$/, form: "a GitHub event name such as 'workflow_call'" });
   let runInputs: Record<string, unknown> | undefined;
-  if (reader.raw('inputs') !== '') {
-    const parsed = yamlInput(reader, 'inputs');
-    runInputs = parsed;
+  // `${{ toJSON(inputs) }}` is 'null' on a run without inputs.
+  if (reader.raw('inputs') !== '' && reader.raw('inputs') !== 'null') {
+    runInputs = yamlInput(reader, 'inputs');
   }
   const token = reader.secret('token');
   reader.done();

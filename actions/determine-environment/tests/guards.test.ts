@@ -175,6 +175,15 @@ describe('the pull request behind a comment', () => {
     expect(result.outputs).toMatchObject({ 'should-run': 'true', 'is-fork': 'true', sha: FORK_HEAD });
   });
 
+  it('fails closed when the pull request cannot be found', async () => {
+    const result = await comment({ body: '/apply', pr: 99 });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      "Pull request #99 was not found in octo-org/pipeline-demo (HTTP 404): the comment's pull request cannot be resolved, so no command runs.",
+    ]);
+    expect(result.outputs).toEqual({});
+  });
+
   it('refuses a command on a closed pull request', async () => {
     const result = await comment({ body: '/apply', pr: 44 });
     expect(result.outputs).toMatchObject({ 'should-run': 'false', 'pr-state': 'closed' });

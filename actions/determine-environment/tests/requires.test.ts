@@ -37,6 +37,12 @@ describe('requires', () => {
     expect(problems).toEqual([]);
   });
 
+  it("takes the inputs input, and 'null' (toJSON of no inputs) as none", () => {
+    expect(inputsFrom({ inputs: '{"version": "1.2.3"}' }).runInputs).toEqual({ version: '1.2.3' });
+    expect(inputsFrom({ inputs: 'null' }).runInputs).toBeUndefined();
+    expect(() => inputsFrom({ inputs: '[1]' })).toThrow("Input 'inputs': is not a mapping");
+  });
+
   it('tells a repository_dispatch sender to set client_payload', () => {
     const problems = requirementProblems(
       'prod',
