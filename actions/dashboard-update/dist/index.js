@@ -39557,8 +39557,6 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
@@ -47852,11 +47850,529 @@ const github_context = new Context();
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function getOctokit(token, options, ...additionalPlugins) {
+function github_getOctokit(token, options, ...additionalPlugins) {
     const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ../../packages/kit/src/github.ts
+
+
+
+
+/**
+ * An Octokit with GitHub's recommended retry and throttling plugins:
+ * 5xx and network errors are retried, primary and secondary rate limits wait for Retry-After.
+ */
+function createOctokit(token, options = {}) {
+    const rateLimitRetries = options.rateLimitRetries ?? 3;
+    return getOctokit(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // Plugin-level, not request.retries: a per-request value makes plugin-retry retry every failure,
+        // 404 and 422 included; at plugin level it keeps GitHub's do-not-retry statuses.
+        retry: { retries: options.retries ?? 3 },
+        throttle: {
+            onRateLimit: (retryAfter, opts, _o, retryCount) => {
+                core.warning(`GitHub rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
+                return retryCount < rateLimitRetries;
+            },
+            onSecondaryRateLimit: (retryAfter, opts, _o, retryCount) => {
+                core.warning(`GitHub secondary rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
+                return retryCount < rateLimitRetries;
+            },
+        },
+    }, retry, throttling);
+}
+/** The HTTP status of an Octokit RequestError, or undefined for anything else. */
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api-error.ts
+
+
+/** A failed GitHub API call, named by its method and path, with the HTTP status GitHub gave (if any). */
+class ApiFailure extends Error {
+    call;
+    status;
+    detail;
+    retryAfterMs;
+    original;
+    constructor(call, status, detail, retryAfterMs, original) {
+        super(status
+            ? `${call} answered HTTP ${status}${detail ? `: ${detail}` : ''}`
+            : `${call} got no HTTP answer (${detail || 'the connection failed'})`);
+        this.call = call;
+        this.status = status;
+        this.detail = detail;
+        this.retryAfterMs = retryAfterMs;
+        this.original = original;
+        this.name = 'ApiFailure';
+    }
+    /** A primary or secondary rate limit (403 with a rate-limit message or header, or 429). */
+    get rateLimited() {
+        return this.status === 429 || (this.status === 403 && (this.retryAfterMs !== undefined || /rate limit/i.test(this.detail)));
+    }
+    /** Refused for lack of permission (not a rate limit). */
+    get forbidden() {
+        return (this.status === 403 && !this.rateLimited) || (this.status === 404 && /not accessible/i.test(this.detail));
+    }
+}
+function apiFailure(call, error) {
+    if (error instanceof ApiFailure)
+        return error;
+    const response = error?.response;
+    // Octokit reports a connection failure as status 500 without a response: GitHub gave no status.
+    const status = response ? httpStatus(error) : undefined;
+    const message = typeof response?.data?.message === 'string' ? response.data.message : status ? '' : errorMessage(error);
+    const detail = message
+        .split('\n')[0]
+        .replace(/ - https:\/\/docs\.github\.com\S*/, '')
+        .replace(/^other side closed$/i, 'connection reset by the server');
+    let retryAfterMs;
+    const retryAfter = Number(response?.headers?.['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter > 0)
+        retryAfterMs = retryAfter * 1000;
+    else if (response?.headers?.['x-ratelimit-remaining'] === '0') {
+        const reset = Number(response.headers['x-ratelimit-reset']) * 1000;
+        if (Number.isFinite(reset))
+            retryAfterMs = Math.max(0, reset - Date.now());
+    }
+    return new ApiFailure(call, status, detail, retryAfterMs, error);
+}
+
+;// CONCATENATED MODULE: ./src/status.ts
+/** The stage statuses the dashboard shows, in the order of their legend. */
+const STATUSES = ['pending', 'running', 'success', 'failure', 'skipped', 'cancelled'];
+/** One emoji a status; documented in the README. */
+const STATUS_EMOJI = {
+    pending: '⏳',
+    running: '🔄',
+    success: '✅',
+    failure: '❌',
+    skipped: '⏭️',
+    cancelled: '🚫',
+};
+/**
+ * What `job.status`, `steps.<id>.outcome`, `steps.<id>.conclusion`, `needs.<id>.result` and
+ * check-run statuses/conclusions produce, plus common spellings, mapped to a dashboard status.
+ */
+const ALIASES = {
+    pending: 'pending',
+    queued: 'pending',
+    waiting: 'pending',
+    requested: 'pending',
+    expected: 'pending',
+    running: 'running',
+    in_progress: 'running',
+    'in-progress': 'running',
+    inprogress: 'running',
+    started: 'running',
+    start: 'running',
+    success: 'success',
+    succeeded: 'success',
+    successful: 'success',
+    passed: 'success',
+    pass: 'success',
+    ok: 'success',
+    failure: 'failure',
+    failed: 'failure',
+    fail: 'failure',
+    error: 'failure',
+    errored: 'failure',
+    timed_out: 'failure',
+    'timed-out': 'failure',
+    startup_failure: 'failure',
+    skipped: 'skipped',
+    skip: 'skipped',
+    neutral: 'skipped',
+    cancelled: 'cancelled',
+    canceled: 'cancelled',
+    cancel: 'cancelled',
+};
+/** A dashboard status for any accepted spelling (case-insensitive), or undefined. */
+function normalizeStatus(value) {
+    return ALIASES[value.trim().toLowerCase()];
+}
+
+;// CONCATENATED MODULE: ./src/check-records.ts
+
+
+/** GitHub's limit on a check run's output.text, in characters. */
+const MAX_TEXT = 65_535;
+const MAX_PAGES = 10;
+function checkFields(status) {
+    if (status === 'pending')
+        return { status: 'queued' };
+    if (status === 'running')
+        return { status: 'in_progress' };
+    return { status: 'completed', conclusion: status };
+}
+/** Decodes one check run of this marker (its record is in external_id, its output in output.text). */
+function decodeCheckRun(c, marker) {
+    const prefix = `${marker}/`;
+    if (!c.name.startsWith(prefix))
+        return undefined;
+    let meta;
+    try {
+        meta = JSON.parse(c.external_id ?? '');
+    }
+    catch {
+        return undefined;
+    }
+    const at = c.completed_at ?? c.started_at ?? '';
+    if (typeof meta.r !== 'number' || typeof meta.a !== 'number')
+        return undefined;
+    if (meta.m === 1) {
+        try {
+            const body = JSON.parse(c.output.text ?? '');
+            if (!Array.isArray(body.entries))
+                return undefined;
+            return {
+                kind: 'manifest',
+                id: c.id,
+                at,
+                run: meta.r,
+                attempt: meta.a,
+                part: 1,
+                parts: 1,
+                entries: body.entries,
+                ...(body.title ? { title: body.title } : {}),
+            };
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (!STATUSES.includes(meta.s))
+        return undefined;
+    const output = c.output.text ?? '';
+    return {
+        kind: 'stage',
+        key: c.name.slice(prefix.length),
+        id: c.id,
+        at,
+        status: meta.s,
+        run: meta.r,
+        attempt: meta.a,
+        ...(typeof meta.n === 'string' ? { name: meta.n } : {}),
+        ...(c.details_url ? { link: c.details_url } : {}),
+        ...(output ? { output, outputCut: meta.c === 1 } : {}),
+    };
+}
+/**
+ * Stage records as check runs: name `{marker}/{stage}`, the record in external_id, the whole output
+ * (up to 65,535 characters) in output.text, so outputs are part of the atomic record.
+ */
+function checkRunRecordStore(octokit, owner, repo, sha, marker) {
+    const create = async (name, fields, meta, title, text, link) => {
+        const call = `POST /repos/${owner}/${repo}/check-runs (name ${name})`;
+        try {
+            const { data } = await octokit.rest.checks.create({
+                owner,
+                repo,
+                name,
+                head_sha: sha,
+                ...fields,
+                external_id: JSON.stringify(meta),
+                ...(link ? { details_url: link } : {}),
+                output: { title, summary: title, text },
+            });
+            return data;
+        }
+        catch (error) {
+            throw apiFailure(call, error);
+        }
+    };
+    return {
+        mode: 'check-run',
+        async writeStage(write) {
+            const full = write.output ?? '';
+            const text = [...full].length > MAX_TEXT ? [...full].slice(0, MAX_TEXT - 1).join('') + '…' : full;
+            const meta = {
+                s: write.status,
+                r: write.run,
+                a: write.attempt,
+                ...(write.name ? { n: write.name } : {}),
+                ...(text !== full ? { c: 1 } : {}),
+            };
+            const data = await create(`${marker}/${write.key}`, checkFields(write.status), meta, write.status, text, write.link);
+            return decodeCheckRun(data, marker);
+        },
+        async writeManifest(write) {
+            const text = JSON.stringify({ entries: write.entries, ...(write.title ? { title: write.title } : {}) });
+            const title = `Run ${write.run}/${write.attempt} declares ${write.entries.map((e) => e.key).join(', ')}`.slice(0, 1000);
+            const data = await create(`${marker}/_init`, { status: 'completed', conclusion: 'success' }, { m: 1, r: write.run, a: write.attempt }, title, text, write.link);
+            return [decodeCheckRun(data, marker)];
+        },
+        async list() {
+            const call = `GET /repos/${owner}/${repo}/commits/${sha}/check-runs`;
+            const records = [];
+            try {
+                for (let page = 1; page <= MAX_PAGES; page++) {
+                    const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: sha, per_page: 100, page, filter: 'all' });
+                    for (const c of data.check_runs) {
+                        const record = decodeCheckRun(c, marker);
+                        if (record)
+                            records.push(record);
+                    }
+                    if (data.check_runs.length < 100)
+                        break;
+                }
+            }
+            catch (error) {
+                throw apiFailure(call, error);
+            }
+            return records;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/comment-records.ts
+/**
+ * Mode `none`: no record outside the comment. The records are the comment's own cache plus this
+ * writer's, so the loop still re-merges after another writer's copy replaced ours, but a copy that
+ * lands after this writer's last check can drop its row: the comment has no conditional update.
+ */
+function commentRecordStore(readCached, now) {
+    const own = [];
+    // Ids after GitHub's (which are below 2^53 / 1000 for a long time) and growing with time.
+    const nextId = () => now() * 1000 + Math.floor(Math.random() * 1000);
+    return {
+        mode: 'none',
+        async writeStage(write) {
+            const { output, ...rest } = write;
+            const record = {
+                kind: 'stage',
+                id: nextId(),
+                at: new Date(now()).toISOString(),
+                ...rest,
+                ...(output ? { output } : {}),
+            };
+            own.push(record);
+            return record;
+        },
+        async writeManifest(write) {
+            const record = {
+                kind: 'manifest',
+                id: nextId(),
+                at: new Date(now()).toISOString(),
+                run: write.run,
+                attempt: write.attempt,
+                part: 1,
+                parts: 1,
+                entries: write.entries,
+                ...(write.title ? { title: write.title } : {}),
+            };
+            own.push(record);
+            return [record];
+        },
+        async list() {
+            return [...(await readCached()), ...own];
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/comments.ts
+
+
+function toComment(c) {
+    return {
+        id: c.id,
+        nodeId: c.node_id,
+        body: c.body ?? '',
+        url: c.html_url,
+        login: c.user?.login ?? '',
+        userType: c.user?.type ?? '',
+        createdAt: c.created_at,
+    };
+}
+function lastPage(link, current) {
+    const m = /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link ?? '');
+    return m ? Number(m[1]) : current;
+}
+/** Runs one API call; errors name the call and GitHub's status. A 404 is `undefined` where asked. */
+async function call(name, fn, on404) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (on404 && httpStatus(error) === 404 && error.response)
+            return on404();
+        throw apiFailure(name, error);
+    }
+}
+// Comment writes are never re-sent by a plugin: a body computed before a wait is stale after it.
+const NO_RESEND = { request: { retries: 0 } };
+/** Comments of a pull request or issue (the issue comments API serves both). */
+function issueCommentStore(octokit, owner, repo, issueNumber) {
+    const base = `/repos/${owner}/${repo}/issues`;
+    return {
+        kind: 'issue',
+        page: (n) => call(`GET ${base}/${issueNumber}/comments?page=${n}`, async () => {
+            const res = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page: n });
+            return { comments: res.data.map((c) => toComment(c)), last: lastPage(res.headers.link, n) };
+        }),
+        get: (id) => call(`GET ${base}/comments/${id}`, async () => toComment((await octokit.rest.issues.getComment({ owner, repo, comment_id: id })).data), () => undefined),
+        create: (body) => call(`POST ${base}/${issueNumber}/comments`, async () => toComment((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, ...NO_RESEND })).data)),
+        update: (id, body) => call(`PATCH ${base}/comments/${id}`, async () => toComment((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, ...NO_RESEND })).data), () => undefined),
+        remove: (id) => call(`DELETE ${base}/comments/${id}`, async () => (await octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }), true), () => false),
+    };
+}
+/** Comments of a commit (for a push without a pull request). */
+function commitCommentStore(octokit, owner, repo, sha) {
+    const base = `/repos/${owner}/${repo}`;
+    return {
+        kind: 'commit',
+        page: (n) => call(`GET ${base}/commits/${sha}/comments?page=${n}`, async () => {
+            const res = await octokit.rest.repos.listCommentsForCommit({ owner, repo, commit_sha: sha, per_page: 100, page: n });
+            return { comments: res.data.map((c) => toComment(c)), last: lastPage(res.headers.link, n) };
+        }),
+        get: (id) => call(`GET ${base}/comments/${id}`, async () => toComment((await octokit.rest.repos.getCommitComment({ owner, repo, comment_id: id })).data), () => undefined),
+        create: (body) => call(`POST ${base}/commits/${sha}/comments`, async () => toComment((await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body, ...NO_RESEND })).data)),
+        update: (id, body) => call(`PATCH ${base}/comments/${id}`, async () => toComment((await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: id, body, ...NO_RESEND })).data), () => undefined),
+        remove: (id) => call(`DELETE ${base}/comments/${id}`, async () => (await octokit.rest.repos.deleteCommitComment({ owner, repo, comment_id: id }), true), () => false),
+    };
+}
+/** Hides a comment as outdated (GraphQL minimizeComment). */
+async function minimizeOutdated(octokit, nodeId) {
+    await call('POST /graphql (minimizeComment)', () => octokit.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }', {
+        id: nodeId,
+    }));
+}
+const ACTIONS_BOT = 'github-actions[bot]';
+/**
+ * The token's identity. Installation tokens (`ghs_`, what GITHUB_TOKEN is) cannot call GET /user
+ * (403): they write as github-actions[bot], so no request is spent on them.
+ */
+async function resolveIdentity(octokit, token) {
+    if (token.startsWith('ghs_'))
+        return { login: ACTIONS_BOT, installation: true };
+    try {
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return { login: data.login, installation: false };
+    }
+    catch (error) {
+        if (httpStatus(error) === 403)
+            return { login: ACTIONS_BOT, installation: true };
+        throw apiFailure('GET /user', error);
+    }
+}
+/**
+ * True when the comment was written by the token's identity; for installation tokens any bot account
+ * counts (a GitHub App writes as `<app>[bot]`). People are never bots, so a person's copy of the
+ * marker is never taken for the dashboard.
+ */
+function isOwnComment(comment, identity) {
+    if (comment.login === identity.login)
+        return true;
+    return identity.installation && comment.userType === 'Bot';
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+const DEFAULT_STAGES = [
+    { key: 'ci', name: 'CI Validate' },
+    { key: 'plan-bootstrap', name: 'Plan: bootstrap' },
+    { key: 'plan-platform', name: 'Plan: platform' },
+    { key: 'plan-data-staging', name: 'Plan: data-staging' },
+    { key: 'plan-data-prod', name: 'Plan: data-prod' },
+    { key: 'apply', name: 'Apply' },
+    { key: 'e2e', name: 'E2E Tests' },
+    { key: 'review', name: 'AI Review' },
+];
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
+const KEY_FORM = 'at most 50 letters, digits, . _ - (starting with a letter or digit)';
+function getInputs(reader = new InputReader()) {
+    const token = reader.secret('token', { required: true });
+    const mode = reader.enumeration('mode', ['init', 'update'], { default: 'update' });
+    const prRaw = reader.raw('pr-number');
+    const prNumber = prRaw === '' ? undefined : reader.integer('pr-number', { min: 1 });
+    const shaRaw = reader.string('sha', { pattern: /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, form: 'a full 40-character commit SHA' });
+    const commentRaw = reader.raw('comment-id');
+    const commentId = commentRaw === '' ? undefined : reader.integer('comment-id', { min: 1 });
+    const entries = reader.lineMap('stages', ':', { form: 'key: Display Name' });
+    const stages = [];
+    const seen = new Set();
+    for (const entry of entries) {
+        if (!KEY.test(entry.key))
+            reader.fail('stages', `line ${entry.line}: key '${entry.key}' is not valid: expected ${KEY_FORM}.`);
+        else if (seen.has(entry.key))
+            reader.fail('stages', `line ${entry.line}: key '${entry.key}' is listed twice: expected each stage once.`);
+        seen.add(entry.key);
+        stages.push({ key: entry.key, name: entry.value || entry.key });
+    }
+    const stage = reader.string('stage', {
+        required: mode === 'update',
+        pattern: KEY,
+        form: `a stage key such as 'plan-platform' (${KEY_FORM})`,
+    });
+    const stageName = reader.string('stage-name');
+    const statusRaw = reader.raw('status');
+    let status;
+    if (statusRaw !== '') {
+        status = normalizeStatus(statusRaw);
+        if (!status)
+            reader.fail('status', `'${statusRaw}' is not a status: expected one of ${STATUSES.join(', ')} (or what job.status, steps.<id>.outcome and needs.<id>.result give).`);
+    }
+    else if (mode === 'update' || stage !== '') {
+        reader.fail('status', `is required${mode === 'init' ? " when 'stage' is set" : ''}: expected one of ${STATUSES.join(', ')}.`);
+    }
+    if (mode === 'init' && stage === '' && statusRaw !== '')
+        reader.fail('stage', "is required when 'status' is set: expected a stage key.");
+    const link = reader.string('link', { pattern: /^https?:\/\/\S+$/, form: 'an http(s) URL' });
+    const output = reader.raw('output');
+    const title = reader.string('title', { default: 'Commit Dashboard' });
+    const marker = reader.string('marker', {
+        default: 'infra-dashboard',
+        pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/,
+        form: `${KEY_FORM}, without '--'`,
+    });
+    const react = reader.boolean('react', { default: true });
+    const target = reader.enumeration('target', ['auto', 'pr', 'commit'], { default: 'auto' });
+    const failOnError = reader.boolean('fail-on-error', { default: false });
+    const record = reader.enumeration('record', ['status', 'check-run', 'none'], { default: 'status' });
+    const resetRaw = reader.raw('reset');
+    let reset = true;
+    if (/^(true|false)$/i.test(resetRaw))
+        reset = resetRaw.toLowerCase() === 'true';
+    else if (resetRaw !== '') {
+        reset = resetRaw
+            .split(/[\n,]/)
+            .map((k) => k.trim())
+            .filter(Boolean);
+        const declared = new Set((stages.length > 0 ? stages : DEFAULT_STAGES).map((d) => d.key));
+        for (const key of reset)
+            if (!declared.has(key))
+                reader.fail('reset', `'${key}' is not a stage this init declares: expected true, false, or a list of declared stage keys.`);
+    }
+    const minimizePrevious = reader.boolean('minimize-previous', { default: true });
+    reader.done();
+    return {
+        token,
+        mode,
+        prNumber,
+        sha: shaRaw ? shaRaw.toLowerCase() : undefined,
+        stages,
+        stage: stage || undefined,
+        stageName: stageName || undefined,
+        status,
+        link: link || undefined,
+        output,
+        title,
+        marker,
+        commentId,
+        react,
+        target,
+        failOnError,
+        record,
+        reset,
+        minimizePrevious,
+    };
+}
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
 var light = __nccwpck_require__(660);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -47912,7 +48428,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -47939,7 +48455,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-throttling@11.0.5_@octokit+core@7.0.8/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -48061,7 +48577,7 @@ var createGroups = function(Bottleneck, common) {
     ...common
   });
 };
-function throttling(octokit, octokitOptions) {
+function dist_bundle_throttling(octokit, octokitOptions) {
   const {
     enabled = true,
     Bottleneck = light,
@@ -48180,314 +48696,131 @@ function throttling(octokit, octokitOptions) {
   });
   return {};
 }
-throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
-throttling.triggersNotification = triggersNotification;
+dist_bundle_throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
+dist_bundle_throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ../../packages/kit/src/github.ts
+;// CONCATENATED MODULE: ./src/octokit.ts
 
 
 
 
+/** A comment write: the dashboard handles its rate limits itself (it re-renders instead of re-sending). */
+function isCommentWrite(options) {
+    return options.method !== 'GET' && /\/comments(\/|$)/.test(options.url);
+}
 /**
- * An Octokit with GitHub's recommended retry and throttling plugins:
- * 5xx and network errors are retried, primary and secondary rate limits wait for Retry-After.
+ * Octokit with GitHub's retry and throttling plugins, except that a rate-limited comment write is not
+ * re-sent after the wait (its body would be stale then): it fails to the caller, which re-reads the
+ * records and renders again. Record writes and reads are retried as usual (a record is this writer's own).
  */
-function createOctokit(token, options = {}) {
-    const rateLimitRetries = options.rateLimitRetries ?? 3;
-    return getOctokit(token, {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        // Plugin-level, not request.retries: a per-request value makes plugin-retry retry every failure,
-        // 404 and 422 included; at plugin level it keeps GitHub's do-not-retry statuses.
-        retry: { retries: options.retries ?? 3 },
-        throttle: {
-            onRateLimit: (retryAfter, opts, _o, retryCount) => {
-                warning(`GitHub rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
-                return retryCount < rateLimitRetries;
-            },
-            onSecondaryRateLimit: (retryAfter, opts, _o, retryCount) => {
-                warning(`GitHub secondary rate limit hit on ${opts.method} ${opts.url}; retrying after ${retryAfter} s.`);
-                return retryCount < rateLimitRetries;
-            },
-        },
-    }, retry, throttling);
-}
-/** The HTTP status of an Octokit RequestError, or undefined for anything else. */
-function httpStatus(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/comments.ts
-
-function toComment(c) {
-    return {
-        id: c.id,
-        body: c.body ?? '',
-        url: c.html_url,
-        login: c.user?.login ?? '',
-        userType: c.user?.type ?? '',
-        createdAt: c.created_at,
+function createDashboardOctokit(token) {
+    const onLimit = (retryAfter, options, _octokit, retryCount) => {
+        if (isCommentWrite(options))
+            return false;
+        warning(`GitHub rate limit hit on ${options.method} ${options.url}; retrying after ${retryAfter} s.`);
+        return retryCount < 3;
     };
-}
-async function orUndefinedOn404(call) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Comments of a pull request or issue (the issue comments API serves both). */
-function issueCommentStore(octokit, owner, repo, issueNumber) {
-    return {
-        kind: 'issue',
-        list: async () => (await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })).map((c) => toComment(c)),
-        get: (id) => orUndefinedOn404(async () => toComment((await octokit.rest.issues.getComment({ owner, repo, comment_id: id })).data)),
-        create: async (body) => toComment((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data),
-        update: (id, body) => orUndefinedOn404(async () => toComment((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data)),
-        remove: async (id) => (await orUndefinedOn404(() => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }))) !== undefined,
-    };
-}
-/** Comments of a commit (for a push without a pull request). */
-function commitCommentStore(octokit, owner, repo, sha) {
-    return {
-        kind: 'commit',
-        list: async () => (await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: sha, per_page: 100 })).map((c) => toComment(c)),
-        get: (id) => orUndefinedOn404(async () => toComment((await octokit.rest.repos.getCommitComment({ owner, repo, comment_id: id })).data)),
-        create: async (body) => toComment((await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body })).data),
-        update: (id, body) => orUndefinedOn404(async () => toComment((await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: id, body })).data)),
-        remove: async (id) => (await orUndefinedOn404(() => octokit.rest.repos.deleteCommitComment({ owner, repo, comment_id: id }))) !== undefined,
-    };
-}
-const ACTIONS_BOT = 'github-actions[bot]';
-/**
- * The token's identity. Installation tokens (`ghs_`, what GITHUB_TOKEN is) cannot call GET /user
- * (403): they write as github-actions[bot], so no request is spent on them. Other tokens ask GET /user,
- * and a 403 there also means an installation token.
- */
-async function resolveIdentity(octokit, token) {
-    if (token.startsWith('ghs_'))
-        return { login: ACTIONS_BOT, installation: true };
-    try {
-        const { data } = await octokit.rest.users.getAuthenticated();
-        return { login: data.login, installation: false };
-    }
-    catch (error) {
-        if (httpStatus(error) === 403)
-            return { login: ACTIONS_BOT, installation: true };
-        throw error;
-    }
-}
-/**
- * True when the comment was written by the token's identity. An installation token's identity is
- * inferred (GET /user is refused), and a GitHub App other than github-actions writes as `<app>[bot]`:
- * so for installation tokens any bot account counts. People are never bots, so no person's comment
- * that copies the marker is ever taken for the dashboard.
- */
-function isOwnComment(comment, identity) {
-    if (comment.login === identity.login)
-        return true;
-    return identity.installation && comment.userType === 'Bot';
+    return github_getOctokit(token, { retry: { retries: 3 }, throttle: { onRateLimit: onLimit, onSecondaryRateLimit: onLimit } }, dist_bundle_retry, dist_bundle_throttling);
 }
 
-;// CONCATENATED MODULE: ./src/status.ts
-/** The stage statuses the dashboard shows, in the order of their legend. */
-const STATUSES = ['pending', 'running', 'success', 'failure', 'skipped', 'cancelled'];
-/** One emoji a status; documented in the README. */
-const STATUS_EMOJI = {
-    pending: '⏳',
-    running: '🔄',
-    success: '✅',
-    failure: '❌',
-    skipped: '⏭️',
-    cancelled: '🚫',
-};
+;// CONCATENATED MODULE: ./src/markdown.ts
 /**
- * What `job.status`, `steps.<id>.outcome`, `steps.<id>.conclusion`, `needs.<id>.result` and
- * check-run statuses/conclusions produce, plus common spellings, mapped to a dashboard status.
+ * Keeping user output from breaking the dashboard's markdown. Outputs are escaped reversibly (a zero-width
+ * space after `<` before `!`, `details`, `pre`, `script`, `style` and `textarea`, the HTML that could
+ * swallow or end the rest of the comment), so the only construct an output can leave open is a code
+ * fence, and a cut output gets the closing fence it needs.
  */
-const ALIASES = {
-    pending: 'pending',
-    queued: 'pending',
-    waiting: 'pending',
-    requested: 'pending',
-    expected: 'pending',
-    running: 'running',
-    in_progress: 'running',
-    'in-progress': 'running',
-    inprogress: 'running',
-    started: 'running',
-    start: 'running',
-    success: 'success',
-    succeeded: 'success',
-    successful: 'success',
-    passed: 'success',
-    pass: 'success',
-    ok: 'success',
-    failure: 'failure',
-    failed: 'failure',
-    fail: 'failure',
-    error: 'failure',
-    errored: 'failure',
-    timed_out: 'failure',
-    'timed-out': 'failure',
-    startup_failure: 'failure',
-    skipped: 'skipped',
-    skip: 'skipped',
-    neutral: 'skipped',
-    cancelled: 'cancelled',
-    canceled: 'cancelled',
-    cancel: 'cancelled',
-};
-/** A dashboard status for any accepted spelling (case-insensitive), or undefined. */
-function normalizeStatus(value) {
-    return ALIASES[value.trim().toLowerCase()];
+const ZWSP = '\u200B';
+const RISKY = /<(\u200B*)(?=!|\/?(?:details|pre|script|style|textarea)\b)/gi;
+const ESCAPED = /<\u200B(\u200B*)(?=!|\/?(?:details|pre|script|style|textarea)\b)/gi;
+function escapeOutput(text) {
+    return text.replace(RISKY, `<${ZWSP}$1`);
 }
-
-;// CONCATENATED MODULE: ./src/state.ts
-
-function newState(sha, title) {
-    return { v: 1, sha, title, stages: [] };
+function unescapeOutput(text) {
+    return text.replace(ESCAPED, '<$1');
 }
-/** Orders two writers: by run id, then attempt; 0 when they are the same run attempt. */
-function compareRuns(a, b) {
-    return (a.run ?? 0) - (b.run ?? 0) || (a.attempt ?? 0) - (b.attempt ?? 0);
-}
-/** Applies one stage update; an update from an older run or attempt than the recorded one is refused. */
-function applyUpdate(state, update) {
-    const stages = state.stages.map((s) => ({ ...s }));
-    const at = stages.findIndex((s) => s.key === update.key);
-    const existing = at >= 0 ? stages[at] : undefined;
-    if (existing && existing.run !== undefined && compareRuns(update, existing) < 0) {
-        return { kind: 'stale', state, recorded: existing };
-    }
-    const record = {
-        key: update.key,
-        name: update.name || existing?.name || update.key,
-        status: update.status,
-        ...(update.link ? { link: update.link } : {}),
-        ...(update.output ? { output: update.output } : {}),
-        run: update.run,
-        attempt: update.attempt,
-        at: update.at,
-        w: update.w,
-    };
-    if (at >= 0)
-        stages[at] = record;
-    else
-        stages.push(record);
-    return { kind: 'applied', state: { ...state, stages } };
-}
-/**
- * Declares the stages of a dashboard (mode init): missing ones are added as pending, names are
- * taken from the definitions, and a stage recorded by an older run or attempt is reset to pending.
- * Stages recorded by this run or a newer one keep their status. Definitions come first, in their order.
- */
-function applyInit(state, defs, ref, title) {
-    const byKey = new Map(state.stages.map((s) => [s.key, s]));
-    const declared = defs.map((def) => {
-        const existing = byKey.get(def.key);
-        if (existing && existing.run !== undefined && compareRuns(ref, existing) <= 0)
-            return { ...existing, name: def.name };
-        return { key: def.key, name: def.name, status: 'pending', run: ref.run, attempt: ref.attempt, at: ref.at };
-    });
-    const keys = new Set(defs.map((d) => d.key));
-    return { ...state, title, stages: [...declared, ...state.stages.filter((s) => !keys.has(s.key))] };
-}
-/** True when the state holds this update, or a newer write to the same stage that supersedes it. */
-function holdsUpdate(state, update) {
-    const record = state.stages.find((s) => s.key === update.key);
-    if (!record)
-        return false;
-    if (record.w === update.w)
-        return true;
-    const order = compareRuns(record, update);
-    if (order !== 0)
-        return order > 0;
-    // A pending placeholder (init's, or a merged duplicate's) never supersedes a real update.
-    if (record.w === undefined)
-        return false;
-    return (record.at ?? '') > update.at;
-}
-/** True when every declared stage is on the dashboard. */
-function holdsStages(state, defs) {
-    const keys = new Set(state.stages.map((s) => s.key));
-    return defs.every((d) => keys.has(d.key));
-}
-/**
- * Merges two dashboards of the same commit: for each stage the newer write wins; a's order first.
- * Within one run, a real update beats the pending placeholder init wrote, whatever their times.
- */
-function mergeStates(a, b) {
-    const newer = (x, y) => compareRuns(x, y) ||
-        Number(x.w !== undefined) - Number(y.w !== undefined) ||
-        ((x.at ?? '') < (y.at ?? '') ? -1 : (x.at ?? '') > (y.at ?? '') ? 1 : 0);
-    const fromB = new Map(b.stages.map((s) => [s.key, s]));
-    const stages = a.stages.map((s) => {
-        const other = fromB.get(s.key);
-        return other && newer(other, s) > 0 ? other : s;
-    });
-    const seen = new Set(a.stages.map((s) => s.key));
-    for (const s of b.stages)
-        if (!seen.has(s.key))
-            stages.push(s);
-    return { ...a, stages };
-}
-/** Reads the hidden state JSON; undefined when it is missing or malformed. */
-function parseStateJson(json) {
-    let raw;
-    try {
-        raw = JSON.parse(json);
-    }
-    catch {
+const OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** The fence a line opens, or undefined (a backtick fence's info string has no backtick). */
+function openingFence(line) {
+    const m = OPEN.exec(line);
+    if (!m)
         return undefined;
-    }
-    if (typeof raw !== 'object' || raw === null)
+    if (m[1][0] === '`' && m[2].includes('`'))
         return undefined;
-    const r = raw;
-    if (r.v !== 1 || typeof r.sha !== 'string' || !Array.isArray(r.stages))
-        return undefined;
-    const stages = [];
-    for (const item of r.stages) {
-        if (typeof item !== 'object' || item === null)
-            continue;
-        const s = item;
-        if (typeof s.key !== 'string' || !STATUSES.includes(s.status))
-            continue;
-        const record = { key: s.key, name: typeof s.name === 'string' ? s.name : s.key, status: s.status };
-        if (typeof s.link === 'string')
-            record.link = s.link;
-        if (typeof s.output === 'string')
-            record.output = s.output;
-        if (typeof s.cut === 'number')
-            record.cut = s.cut;
-        if (typeof s.run === 'number')
-            record.run = s.run;
-        if (typeof s.attempt === 'number')
-            record.attempt = s.attempt;
-        if (typeof s.at === 'string')
-            record.at = s.at;
-        if (typeof s.w === 'string')
-            record.w = s.w;
-        stages.push(record);
+    return m[1];
+}
+/** True when the line closes a fence opened by `fence`: same character, at least as long, nothing after. */
+function closesFence(line, fence) {
+    const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+    return m !== null && m[1][0] === fence[0] && m[1].length >= fence.length;
+}
+/** The fence left open at the end of the text, or undefined. */
+function openFenceAtEnd(text, start = undefined) {
+    let fence = start;
+    for (const line of text.split('\n')) {
+        const plain = line.replace(/\r$/, '');
+        if (fence) {
+            if (closesFence(plain, fence))
+                fence = undefined;
+        }
+        else {
+            fence = openingFence(plain);
+        }
     }
-    return {
-        v: 1,
-        sha: r.sha,
-        title: typeof r.title === 'string' ? r.title : '',
-        stages,
-    };
+    return fence;
+}
+/** What to append to the text so no fence stays open (empty when none is). */
+function fenceCloser(fence, text) {
+    if (!fence)
+        return '';
+    return `${text.endsWith('\n') ? '' : '\n'}${fence}`;
 }
 /**
- * The state as text that is safe inside an HTML comment: `--` never appears (so `-->` cannot end
- * the comment early), nor `<` (so no text inside can look like the state line's own prefix).
- * Both only occur inside JSON strings here, where `\u002d` and `\u003c` mean the same.
+ * Cuts one text at many positions cheaply: the fence state at every line start is computed once,
+ * so each cut costs one line. `cut(n)` keeps the first n characters (never half a surrogate pair)
+ * and says which closing fence the kept text needs.
  */
-function serializeState(state) {
-    return JSON.stringify(state).replace(/--/g, '-\\u002d').replace(/</g, '\\u003c');
+class OutputCutter {
+    text;
+    starts = [];
+    states = [];
+    constructor(text) {
+        this.text = text;
+        let fence;
+        let at = 0;
+        for (const line of text.split('\n')) {
+            this.starts.push(at);
+            this.states.push(fence);
+            const plain = line.replace(/\r$/, '');
+            if (fence) {
+                if (closesFence(plain, fence))
+                    fence = undefined;
+            }
+            else {
+                fence = openingFence(plain);
+            }
+            at += line.length + 1;
+        }
+    }
+    cut(n) {
+        let end = Math.max(0, Math.min(n, this.text.length));
+        if (end > 0 && end < this.text.length && /[\uD800-\uDBFF]/.test(this.text[end - 1]))
+            end--;
+        const kept = this.text.slice(0, end);
+        // The last line that starts before the cut.
+        let lo = 0;
+        let hi = this.starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= end)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        const fence = openFenceAtEnd(kept.slice(this.starts[lo]), this.states[lo]);
+        return { kept, closer: fenceCloser(fence, kept) };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/render.ts
@@ -48497,95 +48830,143 @@ function serializeState(state) {
 const MAX_BODY = 65_536;
 /** Outputs longer than this (or with a line break) are folded into a <details> block under the table. */
 const SHORT_OUTPUT = 100;
+const MAX_TITLE = 100;
+const MAX_NAME = 60;
 function render_shortSha(sha) {
     return sha.slice(0, 7);
 }
-/** The first line of a dashboard: `<!-- {marker}:{sha7} -->`. */
 function markerLine(marker, sha) {
     return `<!-- ${marker}:${render_shortSha(sha)} -->`;
 }
-function stateLinePrefix(marker) {
-    return `<!-- ${marker}-state: `;
-}
+const statePrefix = (marker) => `<!-- ${marker}-state: `;
+const outputPrefix = (marker) => `<!-- ${marker}-output:`;
 /** True when the body is a dashboard of this marker and commit. */
 function isDashboardOf(body, marker, sha7) {
     return body.startsWith(`${markerLine(marker, sha7)}\n`) || body === markerLine(marker, sha7);
 }
 /** The sha7 a dashboard body is for, or undefined when it is not one of this marker. */
 function dashboardSha7(body, marker) {
-    const m = new RegExp(`^<!-- ${escapeRegExp(marker)}:([0-9a-f]{7}) -->(\\n|$)`).exec(body);
-    return m?.[1];
+    return new RegExp(`^<!-- ${escapeRegExp(marker)}:([0-9a-f]{7}) -->(\\n|$)`).exec(body)?.[1];
 }
-/** The state hidden at the end of a dashboard body; undefined when absent or unreadable. */
-function extractState(body, marker) {
-    const prefix = stateLinePrefix(marker);
-    const at = body.lastIndexOf(prefix);
+/** Reads what a dashboard comment holds: its records (a cache of the truth) and the long outputs. */
+function readCache(body, marker) {
+    const outputs = new Map();
+    const prefix = outputPrefix(marker);
+    for (let at = body.indexOf(prefix); at >= 0; at = body.indexOf(prefix, at + 1)) {
+        const m = /^(\d+):(\d+):([0-9a-f]{8}):(\d+) -->\n\n/.exec(body.slice(at + prefix.length, at + prefix.length + 80));
+        if (!m)
+            continue;
+        const start = at + prefix.length + m[0].length;
+        const escaped = body.slice(start, start + Number(m[2]));
+        if (escaped.length !== Number(m[2]) || hash(escaped) !== m[3])
+            continue;
+        outputs.set(Number(m[1]), { text: unescapeOutput(escaped), cut: Number(m[4]) });
+    }
+    const at = body.lastIndexOf(statePrefix(marker));
     if (at < 0)
-        return undefined;
-    const end = body.indexOf(' -->', at + prefix.length);
-    if (end < 0)
-        return undefined;
-    return parseStateJson(body.slice(at + prefix.length, end));
+        return { outputs };
+    const end = body.indexOf(' -->', at);
+    try {
+        const state = JSON.parse(body.slice(at + statePrefix(marker).length, end));
+        if (state.v !== 2 || !Array.isArray(state.records) || !state.records.every(isRecord))
+            return { outputs };
+        return { records: state.records, ...(typeof state.title === 'string' ? { title: state.title } : {}), outputs };
+    }
+    catch {
+        return { outputs };
+    }
 }
-/** Renders the dashboard; a pure function of the state (and marker). */
-function renderDashboard(state, marker) {
-    const sha7 = render_shortSha(state.sha);
-    const lines = [
-        markerLine(marker, state.sha),
-        `## ⚙️ ${inline(state.title || 'Commit Dashboard')} \`${sha7}\``,
-        '| Stage | Status | Output | Time |',
-        '|-------|--------|--------|------|',
-    ];
-    const folded = [];
-    for (const stage of state.stages) {
-        const parts = [];
-        if (stage.link)
-            parts.push(`[View](${linkTarget(stage.link)})`);
-        if (stage.output) {
-            if (isLong(stage.output)) {
-                folded.push(stage);
-                parts.push('output below');
-            }
-            else {
-                parts.push(inline(stage.output) + cutNote(stage));
-            }
-        }
-        const time = stage.status === 'pending' || !stage.at ? '-' : hhmm(stage.at);
-        lines.push(`| ${inline(stage.name)} | ${STATUS_EMOJI[stage.status]} | ${parts.length ? parts.join(' · ') : '-'} | ${time} |`);
-    }
-    for (const stage of folded) {
-        lines.push('', `<details><summary>${escapeHtml(stage.name)}: output</summary>`, '', neutralizeComments(stage.output ?? '') + cutNote(stage), '', '</details>');
-    }
-    lines.push('', `<sub>${STATUSES.map((s) => `${STATUS_EMOJI[s]} ${s}`).join(' · ')} · times in UTC</sub>`);
-    lines.push(`${stateLinePrefix(marker)}${serializeState(state)} -->`);
-    return lines.join('\n');
+function isRecord(r) {
+    const x = r;
+    if (typeof x !== 'object' || x === null || typeof x.id !== 'number' || typeof x.run !== 'number' || typeof x.attempt !== 'number')
+        return false;
+    if (x.kind === 'stage')
+        return typeof x.key === 'string' && STATUSES.includes(x.status);
+    return x.kind === 'manifest' && Array.isArray(x.entries);
 }
 /**
- * Cuts outputs, longest first, until the rendered body fits GitHub's limit. Every cut output
- * records how much was cut, and the dashboard says so.
+ * Renders the dashboard (a pure function of its input) within GitHub's size limit: the longest outputs
+ * are cut first, each cut output closes the fence it was cut in and links to the full output.
  */
-function fitState(state, marker, limit = MAX_BODY) {
-    let current = state;
-    for (let round = 0; round < 64; round++) {
-        const length = renderDashboard(current, marker).length;
-        if (length <= limit)
-            return current;
-        const excess = length - limit;
-        const candidates = current.stages
-            .filter((s) => (s.output ?? '').length > 0)
-            .sort((a, b) => (b.output ?? '').length - (a.output ?? '').length);
-        const longest = candidates[0];
-        if (!longest)
+function renderDashboard(input) {
+    const limit = input.limit ?? MAX_BODY;
+    const budgets = new Map();
+    let body = compose(input, budgets);
+    for (let round = 0; round < 32 && body.length > limit; round++) {
+        const longest = [...input.outputs.entries()]
+            .filter(([id]) => isShownLong(input, id))
+            .map(([id, o]) => [id, budgets.get(id) ?? escapeOutput(o.text).length])
+            .sort((a, b) => b[1] - a[1])[0];
+        if (!longest || longest[1] === 0)
             break;
-        const text = longest.output ?? '';
-        // The output appears twice (table or details, and the hidden JSON, where escaping can double it).
-        const keep = Math.max(0, text.length - Math.ceil(excess / 2) - 256);
-        const kept = text.slice(0, keep).replace(/[\uD800-\uDBFF]$/, '');
-        const cut = (longest.cut ?? 0) + (text.length - kept.length);
-        current = { ...current, stages: current.stages.map((s) => (s === longest ? { ...s, output: kept, cut } : s)) };
+        budgets.set(longest[0], Math.max(0, longest[1] - (body.length - limit) - 64));
+        body = compose(input, budgets);
     }
-    // Last resort: no outputs at all.
-    return { ...current, stages: current.stages.map((s) => (s.output ? { ...s, output: '', cut: (s.cut ?? 0) + s.output.length } : s)) };
+    return body;
+}
+function isShownLong(input, id) {
+    return input.view.stages.some((s) => s.record?.id === id && isLong(input.outputs.get(id).text));
+}
+function compose(input, budgets) {
+    const { marker, sha, view } = input;
+    const rawTitle = view.title ?? input.fallbackTitle ?? 'Commit Dashboard';
+    const title = cutText(rawTitle, MAX_TITLE);
+    const lines = [markerLine(marker, sha), `## ⚙️ ${inline(title || 'Commit Dashboard')} \`${render_shortSha(sha)}\``];
+    if (title !== rawTitle)
+        lines.push(`_(title cut from ${[...rawTitle].length.toLocaleString('en-US')} characters)_`);
+    lines.push('| Stage | Status | Output | Time |', '|-------|--------|--------|------|');
+    const folded = [];
+    let namesCut = false;
+    for (const stage of view.stages) {
+        const name = cutText(stage.name, MAX_NAME);
+        namesCut ||= name !== stage.name;
+        const parts = [];
+        const r = stage.record;
+        if (r?.link)
+            parts.push(`[View](${linkTarget(r.link)})`);
+        if (r) {
+            const known = input.outputs.get(r.id) ?? (r.output && !r.outputCut ? { text: r.output, cut: 0 } : undefined);
+            if (known && isLong(known.text)) {
+                folded.push(detailsBlock(marker, name, r, known, budgets.get(r.id)));
+                parts.push('output below');
+            }
+            else if (known) {
+                parts.push(inline(known.text));
+            }
+            else if (r.output) {
+                parts.push(`${inline(r.output)}${r.link ? ` ([full output](${linkTarget(r.link)}))` : ''}`);
+            }
+        }
+        lines.push(`| ${inline(name)} | ${STATUS_EMOJI[stage.status]} | ${parts.length ? parts.join(' · ') : '-'} | ${time(stage)} |`);
+    }
+    if (namesCut)
+        lines.push('', `_(stage names longer than ${MAX_NAME} characters are cut)_`);
+    lines.push(...folded);
+    lines.push('', `<sub>${STATUSES.map((s) => `${STATUS_EMOJI[s]} ${s}`).join(' · ')} · times in UTC</sub>`);
+    // Outputs are stored once: a long one lives in its details block, not in the cache too.
+    const records = input.records.map((r) => r.kind === 'stage' && r.output && r.output.length > 140 ? { ...r, output: undefined, outputCut: true } : r);
+    const state = { v: 2, sha, ...(view.title ? { title: view.title } : {}), records };
+    lines.push(`${statePrefix(marker)}${serialize(state)} -->`);
+    return lines.join('\n');
+}
+function detailsBlock(marker, name, r, known, budget) {
+    const escaped = escapeOutput(known.text);
+    const { kept, closer } = new OutputCutter(escaped).cut(budget ?? escaped.length);
+    const cut = known.cut + (known.text.length - unescapeOutput(kept).length);
+    const note = cut
+        ? `\n_(output cut by ${cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; the full output is in the ${r.link ? `[job summary](${linkTarget(r.link)})` : 'job summary'})_`
+        : '';
+    return [
+        '',
+        `<details><summary>${escapeHtml(name)}: output</summary>`,
+        `${outputPrefix(marker)}${r.id}:${kept.length}:${hash(kept)}:${cut} -->`,
+        '',
+        `${kept}${closer}`,
+        '',
+        `<!-- ${marker}-output-end -->${note}`,
+        '',
+        '</details>',
+    ].join('\n');
 }
 /** The dashboard for the job summary: the same markdown without the hidden comments. */
 function summaryMarkdown(body) {
@@ -48594,20 +48975,24 @@ function summaryMarkdown(body) {
         .filter((line) => !/^<!-- .* -->$/.test(line))
         .join('\n');
 }
+function time(stage) {
+    if (stage.status === 'pending' || !stage.record?.at)
+        return '-';
+    const d = new Date(stage.record.at);
+    if (Number.isNaN(d.getTime()))
+        return '-';
+    return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
 function isLong(output) {
     return output.length > SHORT_OUTPUT || /\r?\n/.test(output);
 }
-function cutNote(stage) {
-    return stage.cut
-        ? ` _(output cut by ${stage.cut.toLocaleString('en-US')} characters to fit GitHub's ${MAX_BODY.toLocaleString('en-US')}-character comment limit; see the run for all of it)_`
-        : '';
+function cutText(text, max) {
+    const cps = [...text];
+    return cps.length <= max ? text : `${cps.slice(0, max - 1).join('')}…`;
 }
 /** Text for one table cell: no line breaks, pipes escaped, no HTML comment openers. */
 function inline(text) {
-    return neutralizeComments(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
-function neutralizeComments(text) {
-    return text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;');
+    return escapeOutput(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 function linkTarget(url) {
     return url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
@@ -48615,387 +49000,500 @@ function linkTarget(url) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-function hhmm(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return '-';
-    return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+/** JSON safe inside an HTML comment: `--` and `<` only occur in strings, where \u escapes mean the same. */
+function serialize(value) {
+    return JSON.stringify(value).replace(/--/g, '-\\u002d').replace(/</g, '\\u003c');
+}
+/** FNV-1a, to notice a hand-edited output block. */
+function hash(text) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++)
+        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return (h >>> 0).toString(16).padStart(8, '0');
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-;// CONCATENATED MODULE: ./src/dashboard.ts
+;// CONCATENATED MODULE: ./src/status-records.ts
 
 
-
-
-/** A failure of the dashboard itself (not of the input): reported as a warning unless fail-on-error. */
-class DashboardError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'DashboardError';
+/** GitHub's limit on a commit status description, in characters. */
+const MAX_DESCRIPTION = 140;
+/** Manifest contexts: `{marker}/_init`, `{marker}/_init.2`... (`_` never starts a stage key). */
+const MANIFEST = '_init';
+const status_records_MAX_PAGES = 10;
+const WORDS = {
+    pending: 'Pending',
+    running: 'Running',
+    success: 'Success',
+    failure: 'Failure',
+    skipped: 'Skipped',
+    cancelled: 'Cancelled',
+};
+const BY_WORD = new Map(STATUSES.map((s) => [WORDS[s], s]));
+/** GitHub's four commit states: skipped counts as success (its description says skipped), cancelled as error. */
+function commitState(status) {
+    switch (status) {
+        case 'pending':
+        case 'running':
+            return 'pending';
+        case 'success':
+        case 'skipped':
+            return 'success';
+        case 'failure':
+            return 'failure';
+        case 'cancelled':
+            return 'error';
     }
 }
-/** A write refused for lack of permission (not a rate limit, which the throttling plugin handles). */
-function isPermissionDenied(error) {
-    const status = httpStatus(error);
-    const message = error instanceof Error ? error.message : '';
-    return (status === 403 && !/rate limit/i.test(message)) || (status === 404 && /not accessible/i.test(message));
-}
-/** GitHub asks for one second between writes; the throttling plugin enforces it per process. */
-const WRITE_GAP_MS = 1_100;
-/** Duplicates older than this are leftovers of a crashed writer and are cleaned up by anyone. */
-const ABANDONED_DUPLICATE_MS = 120_000;
-class Forbidden extends Error {
-    refusal;
-    constructor(refusal) {
-        super('forbidden');
-        this.refusal = refusal;
-    }
-}
+const chars = (text) => [...text].length;
+const cutChars = (text, max) => (chars(text) <= max ? text : `${[...text].slice(0, Math.max(0, max - 1)).join('')}…`);
 /**
- * Creates or updates the dashboard of one commit so that concurrent writers never lose a change:
- * write, wait for the others' in-flight writes to land, re-read, and when this change is missing
- * (another writer's stale copy replaced it) merge again and retry with jittered backoff.
- * Concurrent creators converge on the oldest comment and delete their duplicates.
+ * `Success · run 123/1 · [Deploy docs] 42 tests passed`: readable in the checks list, and parsed back.
+ * The name (only when the update gave one) is in brackets; the output is flattened to one line and
+ * cut to what is left of the 140 characters, ending in `…` when cut.
  */
-async function syncDashboard(req, deps) {
-    const { store, log } = deps;
-    const maxAttempts = deps.maxAttempts ?? 10;
-    let maxRtt = 0;
-    let lastWriteAt = -Infinity;
-    let identity;
-    let sha = req.sha;
-    let created;
-    let attempts = 0;
-    let pending;
-    const timed = async (call) => {
-        const started = deps.now();
-        try {
-            return await call();
-        }
-        finally {
-            maxRtt = Math.max(maxRtt, deps.now() - started);
-        }
+function encodeStageDescription(write) {
+    let text = `${WORDS[write.status]} · run ${write.run}/${write.attempt}`;
+    const name = write.name ? cutChars(write.name.replace(/[\]\r\n]/g, ' '), 60) : '';
+    const flat = (write.output ?? '').replace(/\s+/g, ' ').trim();
+    if (name || flat.startsWith('['))
+        text += ` · [${name}]`;
+    if (!flat)
+        return { description: text, output: '', outputCut: (write.output ?? '') !== '' };
+    text += name || flat.startsWith('[') ? ' ' : ' · ';
+    const room = MAX_DESCRIPTION - chars(text);
+    const kept = cutChars(flat, room);
+    return { description: text + kept, output: kept, outputCut: kept !== write.output };
+}
+const DESCRIPTION = /^(\w+) · run (\d+)\/(\d+)(?: · (?:\[([^\]]*)\](?: |$))?([\s\S]*))?$/;
+function decodeStageDescription(description) {
+    const m = DESCRIPTION.exec(description);
+    const status = m ? BY_WORD.get(m[1]) : undefined;
+    if (!m || !status)
+        return undefined;
+    const output = m[5] ?? '';
+    return {
+        status,
+        run: Number(m[2]),
+        attempt: Number(m[3]),
+        ...(m[4] ? { name: m[4] } : {}),
+        ...(output ? { output, outputCut: output.endsWith('…') } : {}),
     };
-    const write = async (call) => {
-        lastWriteAt = deps.now();
+}
+const entryText = (e) => `${e.reset ? '!' : ''}${e.key}=${cutChars(e.name.replace(/[;=\r\n]/g, ' '), 60)}`;
+/** `Run 123/1 declares (1/2): !ci=CI Validate; !plan=Plan; @=Title`: packed into parts of at most 140 characters. */
+function encodeManifest(write) {
+    const items = write.entries.map(entryText);
+    if (write.title)
+        items.push(`@=${write.title.replace(/[;=\r\n]/g, ' ')}`);
+    const head = (part, parts) => `Run ${write.run}/${write.attempt} declares (${part}/${parts}): `;
+    // Pack with a generous header estimate, then write the real headers.
+    const room = MAX_DESCRIPTION - chars(head(999, 999));
+    const parts = [[]];
+    for (const raw of items) {
+        const item = cutChars(raw, room);
+        const current = parts[parts.length - 1];
+        const length = chars(current.join('; ')) + (current.length ? 2 : 0) + chars(item);
+        if (current.length > 0 && length > room)
+            parts.push([item]);
+        else
+            current.push(item);
+    }
+    return parts.map((p, i) => head(i + 1, parts.length) + p.join('; '));
+}
+const MANIFEST_TEXT = /^Run (\d+)\/(\d+) declares \((\d+)\/(\d+)\): ([\s\S]*)$/;
+function decodeManifest(description) {
+    const m = MANIFEST_TEXT.exec(description);
+    if (!m)
+        return undefined;
+    const entries = [];
+    let title;
+    for (const item of m[5].split('; ')) {
+        const at = item.indexOf('=');
+        if (at <= 0)
+            continue;
+        const rawKey = item.slice(0, at);
+        const name = item.slice(at + 1);
+        if (rawKey === '@')
+            title = name;
+        else
+            entries.push({ key: rawKey.replace(/^!/, ''), name, reset: rawKey.startsWith('!') });
+    }
+    return { run: Number(m[1]), attempt: Number(m[2]), part: Number(m[3]), parts: Number(m[4]), entries, ...(title ? { title } : {}) };
+}
+/** Decodes one commit status of this marker; undefined for any other status (or a hand-made one). */
+function decodeStatus(s, marker) {
+    const prefix = `${marker}/`;
+    if (!s.context.startsWith(prefix))
+        return undefined;
+    const name = s.context.slice(prefix.length);
+    if (name === MANIFEST || name.startsWith(`${MANIFEST}.`)) {
+        const manifest = decodeManifest(s.description ?? '');
+        return manifest && { kind: 'manifest', id: s.id, at: s.created_at, ...manifest };
+    }
+    const fields = decodeStageDescription(s.description ?? '');
+    if (!fields)
+        return undefined;
+    return { kind: 'stage', key: name, id: s.id, at: s.created_at, ...(s.target_url ? { link: s.target_url } : {}), ...fields };
+}
+/** Stage records as commit statuses: context `{marker}/{stage}`, last write wins per context on GitHub. */
+function statusRecordStore(octokit, owner, repo, sha, marker) {
+    const post = async (context, state, description, link) => {
+        const call = `POST /repos/${owner}/${repo}/statuses/${sha} (context ${context})`;
         try {
-            return await timed(call);
+            const { data } = await octokit.rest.repos.createCommitStatus({
+                owner,
+                repo,
+                sha,
+                context,
+                state: state,
+                description,
+                ...(link ? { target_url: link } : {}),
+            });
+            return data;
         }
         catch (error) {
-            if (isPermissionDenied(error))
-                throw new Forbidden(error);
-            throw error;
+            throw apiFailure(call, error);
         }
     };
-    // Long enough for another writer's read-modify-write that began before ours landed to land too.
-    const settle = () => deps.sleep(Math.min(10_000, Math.max(300, 2 * maxRtt + 200)));
-    // A base read longer ago than this is read again before writing on it (a stalled process).
-    const freshFor = () => 500;
-    let readAt = -Infinity;
-    const read = async (id) => {
-        const comment = await timed(() => store.get(id));
-        readAt = deps.now();
-        return comment;
-    };
-    const backoff = (attempt) => {
-        const gap = Math.max(0, WRITE_GAP_MS - (deps.now() - lastWriteAt));
-        return deps.sleep(gap + deps.random() * Math.min(4_000, 500 * 2 ** (attempt - 1)));
-    };
-    const compose = (base, creating) => {
-        let state = base;
-        if (req.mode === 'init' || creating)
-            state = applyInit(state, req.stages, req.ref, req.title);
-        if (!req.update)
-            return { kind: 'applied', state };
-        return applyUpdate(state, req.update);
-    };
-    const holds = (state) => state !== undefined &&
-        (req.update ? holdsUpdate(state, req.update) : true) &&
-        (req.mode === 'init' ? holdsStages(state, req.stages) : true);
-    const locate = async (commit) => {
-        const sha7 = render_shortSha(commit);
-        const candidates = (await timed(() => store.list())).filter((c) => isDashboardOf(c.body, req.marker, sha7));
-        readAt = deps.now();
-        if (candidates.length === 0)
-            return undefined;
-        identity ??= await timed(() => deps.identity());
-        // Comments by the exact identity first (an installation token also accepts other bots), then the oldest.
-        const own = candidates
-            .filter((c) => isOwnComment(c, identity))
-            .sort((a, b) => Number(b.login === identity.login) - Number(a.login === identity.login) ||
-            a.createdAt.localeCompare(b.createdAt) ||
-            a.id - b.id);
-        if (own.length === 0) {
-            log.debug(`${candidates.length} dashboard comment(s) for ${sha7} were written by others; they are ignored.`);
-            return undefined;
-        }
-        return { comment: own[0], duplicates: own.slice(1) };
-    };
-    const result = (outcome, comment, state, body, extra = {}) => ({
-        outcome,
-        comment,
-        created: created !== undefined && comment !== undefined && comment.id === created.id,
-        sha: sha ?? state.sha,
-        state,
-        body,
-        attempts,
-        ...extra,
-    });
-    try {
-        let located;
-        if (req.commentId !== undefined) {
-            const comment = await read(req.commentId);
-            const sha7 = comment ? dashboardSha7(comment.body, req.marker) : undefined;
-            const state = comment ? extractState(comment.body, req.marker) : undefined;
-            if (comment && sha7 && state && (!sha || render_shortSha(sha) === sha7)) {
-                located = { comment, duplicates: [] };
-                sha ??= state.sha;
+    return {
+        mode: 'status',
+        async writeStage(write) {
+            const { description } = encodeStageDescription(write);
+            const data = await post(`${marker}/${write.key}`, commitState(write.status), description, write.link);
+            return decodeStatus(data, marker);
+        },
+        async writeManifest(write) {
+            const records = [];
+            const parts = encodeManifest(write);
+            for (const [i, description] of parts.entries()) {
+                const context = `${marker}/${MANIFEST}${i === 0 ? '' : `.${i + 1}`}`;
+                records.push(decodeStatus(await post(context, 'success', description, write.link), marker));
             }
-            else {
-                log.info(`Comment ${req.commentId} is not a '${req.marker}' dashboard${sha ? ` of ${render_shortSha(sha)}` : ''}; looking the dashboard up by its marker.`);
-            }
-        }
-        sha ??= await deps.resolveSha();
-        const commit = sha;
-        if (!located)
-            located = await locate(commit);
-        while (attempts < maxAttempts) {
-            if (!located) {
-                // No dashboard yet: create one, then converge with any created concurrently.
-                attempts++;
-                const state = compose({ ...newState(commit, req.title) }, true).state;
-                const body = renderDashboard(fitState(state, req.marker), req.marker);
-                pending = { state, body };
-                const mine = await write(() => store.create(body));
-                created = mine;
-                log.info(`Created the dashboard comment ${mine.url}.`);
-                await settle();
-                located = await locate(commit);
-                if (!located) {
-                    log.info('The new dashboard comment disappeared; retrying.');
-                    continue;
-                }
-                if (located.comment.id === mine.id) {
-                    const state2 = extractState(located.comment.body, req.marker);
-                    if (holds(state2)) {
-                        const done = await confirm(located.comment, located.duplicates.length > 0);
-                        if (done)
-                            return result('written', done, extractState(done.body, req.marker), done.body);
+            return records;
+        },
+        async list() {
+            const call = `GET /repos/${owner}/${repo}/commits/${sha}/statuses`;
+            const records = [];
+            try {
+                for (let page = 1; page <= status_records_MAX_PAGES; page++) {
+                    const { data } = await octokit.rest.repos.listCommitStatusesForRef({ owner, repo, ref: sha, per_page: 100, page });
+                    for (const s of data) {
+                        const record = decodeStatus(s, marker);
+                        if (record)
+                            records.push(record);
                     }
-                    located = { comment: (await read(mine.id)) ?? mine, duplicates: [] };
-                    continue;
-                }
-                // Someone created the dashboard first: ours is a duplicate. Move it into the oldest.
-                log.info(`Another job created this commit's dashboard first (comment ${located.comment.id}); merging into it.`);
-                const own = located.duplicates.find((d) => d.id === mine.id) ?? mine;
-                located = { comment: located.comment, duplicates: [own] };
-            }
-            const target = located.comment;
-            const absorb = located.duplicates.filter((d) => d.id === created?.id || (d.login === identity?.login && deps.now() - Date.parse(d.createdAt) > ABANDONED_DUPLICATE_MS));
-            const contended = located.duplicates.length > 0;
-            let current = target;
-            let outcome;
-            for (; attempts < maxAttempts;) {
-                attempts++;
-                // The throttling plugin holds a write back until a second after the previous one: wait
-                // first, so the base read below is not older than the write that uses it.
-                if (deps.now() - lastWriteAt < WRITE_GAP_MS)
-                    await deps.sleep(WRITE_GAP_MS - (deps.now() - lastWriteAt));
-                let gone = false;
-                for (let reread = 0; reread < 3 && deps.now() - readAt > freshFor(); reread++) {
-                    const fresh = await read(current.id);
-                    if (!fresh) {
-                        gone = true;
+                    if (data.length < 100)
                         break;
-                    }
-                    current = fresh;
                 }
-                if (gone)
-                    break;
-                let base = extractState(current.body, req.marker) ?? newState(commit, req.title);
-                for (const dup of absorb) {
-                    const other = extractState(dup.body, req.marker);
-                    if (other)
-                        base = mergeStates(base, other);
-                }
-                const composed = compose(base, false);
-                if (composed.kind === 'stale') {
-                    return result('stale', current, base, current.body, { recorded: composed.recorded });
-                }
-                const state = fitState(composed.state, req.marker);
-                const body = renderDashboard(state, req.marker);
-                pending = { state, body };
-                if (body === current.body || (absorb.length === 0 && req.mode === 'update' && holds(base))) {
-                    // Nothing to write. After a lost write, still make sure the change stays.
-                    if (attempts === 1 && !contended) {
-                        outcome = result('unchanged', current, base, current.body);
-                        break;
-                    }
-                    const done = await confirm(current, true);
-                    if (done) {
-                        outcome = result('written', done, extractState(done.body, req.marker), done.body);
-                        break;
-                    }
-                    await backoff(attempts);
-                    readAt = -Infinity;
-                    continue;
-                }
-                const baseAge = deps.now() - readAt;
-                const written = await write(() => store.update(current.id, body));
-                log.debug(`attempt ${attempts}: wrote comment ${current.id} on a base read ${baseAge} ms before; write took ${deps.now() - lastWriteAt} ms`);
-                if (!written)
-                    break;
-                await settle();
-                const check = await read(current.id);
-                if (!check)
-                    break;
-                log.debug(`attempt ${attempts}: verify ${holds(extractState(check.body, req.marker)) ? 'found' : 'missed'} the change (body ${check.body === body ? 'unchanged' : 'changed'}), max round trip ${maxRtt} ms`);
-                if (holds(extractState(check.body, req.marker))) {
-                    // A slow write means a slow system: others' stale copies may still be on their way.
-                    const slow = deps.now() - lastWriteAt + baseAge > 10_000;
-                    const done = await confirm(check, contended || attempts > 1 || check.body !== body || slow);
-                    if (done) {
-                        outcome = result('written', done, extractState(done.body, req.marker), done.body);
-                        break;
-                    }
-                }
-                log.info(`Another job's write replaced this change (attempt ${attempts} of ${maxAttempts}); merging again.`);
-                await backoff(attempts);
-                // Whatever was read before the backoff is stale now.
-                readAt = -Infinity;
             }
-            if (outcome) {
-                for (const dup of absorb) {
-                    if (await write(() => store.remove(dup.id)))
-                        log.info(`Deleted the duplicate dashboard comment ${dup.id}.`);
-                }
-                return outcome;
+            catch (error) {
+                throw apiFailure(call, error);
             }
-            // The target vanished (a concurrent creator deleted its duplicate): look again.
-            located = await locate(commit);
-        }
-        throw new DashboardError(`The dashboard of ${render_shortSha(commit)} could not be updated after ${attempts} attempts: other jobs kept replacing the comment. Re-run the job, or give the dashboard jobs more time apart.`);
-    }
-    catch (error) {
-        if (error instanceof Forbidden) {
-            const state = pending?.state ?? newState(sha ?? '', req.title);
-            return result('forbidden', undefined, state, pending?.body ?? renderDashboard(state, req.marker), { error: error.refusal });
-        }
-        throw error;
-    }
-    /**
-     * After a contended write, wait once more and re-read: a writer whose read came before our write
-     * may still land a stale copy. Returns the confirmed comment, or undefined when the change is gone.
-     */
-    async function confirm(checked, wasContended) {
-        if (!wasContended)
-            return checked;
-        // Others are writing: wait until the comment stays unchanged for one settle period.
-        let last = checked;
-        for (let round = 0; round < 6; round++) {
-            await settle();
-            const again = await read(checked.id);
-            if (!again || !holds(extractState(again.body, req.marker))) {
-                log.debug(`confirm ${round + 1}: the change is gone`);
-                return undefined;
-            }
-            log.debug(`confirm ${round + 1}: change present, body ${again.body === last.body ? 'quiet' : 'still changing'}`);
-            if (again.body === last.body)
-                return again;
-            last = again;
-        }
-        return last;
-    }
+            return records;
+        },
+    };
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/records.ts
+/** Orders two writers: by run id, then attempt; 0 when they are the same run attempt. */
+function compareRuns(a, b) {
+    return a.run - b.run || a.attempt - b.attempt;
+}
+/** Orders two records of one stage: run, attempt, then GitHub's id (later writes have higher ids). */
+function compareRecords(a, b) {
+    return compareRuns(a, b) || a.id - b.id;
+}
+/**
+ * The records a view depends on: for each stage the winning record, and the newest copy of each
+ * manifest part of each run attempt. Sorted by id so two reductions compare by value.
+ */
+function reduceRecords(records) {
+    const winners = new Map();
+    for (const r of records) {
+        const slot = r.kind === 'stage' ? `s:${r.key}` : `m:${r.run}.${r.attempt}.${r.part}`;
+        const current = winners.get(slot);
+        if (!current || compareRecords(r, current) > 0)
+            winners.set(slot, r);
+    }
+    return [...winners.values()].sort((a, b) => a.id - b.id);
+}
+/** Identity of a reduced snapshot: equal signatures render the same dashboard. */
+function signature(records) {
+    return reduceRecords(records)
+        .map((r) => (r.kind === 'stage' ? `${r.key}#${r.id}:${r.status}:${r.at}` : `m${r.run}.${r.attempt}.${r.part}#${r.id}`))
+        .join(',');
+}
 
+;// CONCATENATED MODULE: ./src/view.ts
 
-const DEFAULT_STAGES = [
-    { key: 'ci', name: 'CI Validate' },
-    { key: 'plan-bootstrap', name: 'Plan: bootstrap' },
-    { key: 'plan-platform', name: 'Plan: platform' },
-    { key: 'plan-data-staging', name: 'Plan: data-staging' },
-    { key: 'plan-data-prod', name: 'Plan: data-prod' },
-    { key: 'apply', name: 'Apply' },
-    { key: 'e2e', name: 'E2E Tests' },
-    { key: 'review', name: 'AI Review' },
-];
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const KEY_FORM = 'letters, digits, . _ - (starting with a letter or digit)';
-function getInputs(reader = new InputReader()) {
-    const token = reader.secret('token', { required: true });
-    const mode = reader.enumeration('mode', ['init', 'update'], { default: 'update' });
-    const prRaw = reader.raw('pr-number');
-    const prNumber = prRaw === '' ? undefined : reader.integer('pr-number', { min: 1 });
-    const shaRaw = reader.string('sha', { pattern: /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, form: 'a full 40-character commit SHA' });
-    const commentRaw = reader.raw('comment-id');
-    const commentId = commentRaw === '' ? undefined : reader.integer('comment-id', { min: 1 });
-    const entries = reader.lineMap('stages', ':', { form: 'key: Display Name' });
-    const stages = [];
-    const seen = new Set();
-    for (const entry of entries) {
-        if (!KEY.test(entry.key))
-            reader.fail('stages', `line ${entry.line}: key '${entry.key}' is not valid: expected ${KEY_FORM}.`);
-        else if (seen.has(entry.key))
-            reader.fail('stages', `line ${entry.line}: key '${entry.key}' is listed twice: expected each stage once.`);
-        seen.add(entry.key);
-        stages.push({ key: entry.key, name: entry.value || entry.key });
+/**
+ * The dashboard as a pure function of the records: the stages every init declared (in the order of
+ * their first declaration), then stages that only have records; each shows its winning record unless
+ * an init of a newer run declared it with reset, in which case it is pending until that run writes it.
+ */
+function deriveView(records) {
+    const reduced = reduceRecords(records);
+    const manifests = reduced.filter((r) => r.kind === 'manifest').sort(compareRecords);
+    const stages = new Map(reduced.filter((r) => r.kind === 'stage').map((r) => [r.key, r]));
+    const order = [];
+    const names = new Map();
+    const resetBy = new Map();
+    let title;
+    for (const m of manifests) {
+        if (m.title)
+            title = m.title;
+        for (const e of m.entries) {
+            if (!names.has(e.key))
+                order.push(e.key);
+            names.set(e.key, e.name);
+            const previous = resetBy.get(e.key);
+            if (e.reset && (!previous || compareRuns(m, previous) >= 0))
+                resetBy.set(e.key, m);
+        }
     }
-    const stage = reader.string('stage', {
-        required: mode === 'update',
-        pattern: KEY,
-        form: `a stage key such as 'plan-platform' (${KEY_FORM})`,
-    });
-    const stageName = reader.string('stage-name');
-    const statusRaw = reader.raw('status');
-    let status;
-    if (statusRaw !== '') {
-        status = normalizeStatus(statusRaw);
-        if (!status)
-            reader.fail('status', `'${statusRaw}' is not a status: expected one of ${STATUSES.join(', ')} (or what job.status, steps.<id>.outcome and needs.<id>.result give).`);
-    }
-    else if (mode === 'update' || stage !== '') {
-        reader.fail('status', `is required${mode === 'init' ? " when 'stage' is set" : ''}: expected one of ${STATUSES.join(', ')}.`);
-    }
-    if (mode === 'init' && stage === '' && statusRaw !== '')
-        reader.fail('stage', "is required when 'status' is set: expected a stage key.");
-    const link = reader.string('link', { pattern: /^https?:\/\/\S+$/, form: 'an http(s) URL' });
-    const output = reader.raw('output');
-    const title = reader.string('title', { default: 'Commit Dashboard' });
-    const marker = reader.string('marker', {
-        default: 'infra-dashboard',
-        pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-        form: `${KEY_FORM}, without '--'`,
-    });
-    const react = reader.boolean('react', { default: true });
-    const target = reader.enumeration('target', ['auto', 'pr', 'commit'], { default: 'auto' });
-    const failOnError = reader.boolean('fail-on-error', { default: false });
-    reader.done();
+    for (const r of [...stages.values()].sort((a, b) => a.id - b.id))
+        if (!names.has(r.key))
+            order.push(r.key);
     return {
-        token,
-        mode,
-        prNumber,
-        sha: shaRaw ? shaRaw.toLowerCase() : undefined,
-        stages: stages.length > 0 ? stages : DEFAULT_STAGES,
-        stage: stage || undefined,
-        stageName: stageName || undefined,
-        status,
-        link: link || undefined,
-        output,
         title,
-        marker,
-        commentId,
-        react,
-        target,
-        failOnError,
+        stages: order.map((key) => {
+            const record = stages.get(key);
+            const reset = resetBy.get(key);
+            const name = names.get(key) ?? record?.name ?? key;
+            if (!record || (reset && compareRuns(record, reset) < 0))
+                return { key, name, status: 'pending' };
+            return { key, name, status: record.status, record };
+        }),
     };
+}
+
+;// CONCATENATED MODULE: ./src/sync.ts
+
+
+
+
+
+const MAX_ROUNDS = 12;
+const DEFAULT_TITLE = 'Commit Dashboard';
+const RATE_LIMIT_WAIT_CAP_MS = 5_000;
+/**
+ * Writes this step's stage record, then makes the comment a view of the records: render, write, read
+ * the records again, and repeat until the records it rendered from are the records it reads after its
+ * write landed (or until the comment, read after that, already shows them). See the README's
+ * concurrency section for why the last comment written then reflects every record acknowledged before it.
+ */
+async function syncDashboard(req, deps) {
+    const { comments, log, queue } = deps;
+    const maxRounds = deps.maxRounds ?? MAX_ROUNDS;
+    const sha7 = render_shortSha(req.sha);
+    let identity;
+    let comment;
+    let previous;
+    let created = false;
+    let commentWrites = 0;
+    const own = async () => (identity ??= await deps.identity());
+    const dashboardsIn = async (list) => {
+        const id = await own();
+        return list.filter((c) => isOwnComment(c, id) && dashboardSha7(c.body, req.marker) !== undefined);
+    };
+    /** Newest comments first (from the Link header's last page), stopping at the first page with this commit's dashboard. */
+    const locate = async () => {
+        const first = await comments.page(1);
+        for (let p = first.last; p >= 1; p--) {
+            const page = p === 1 ? first.comments : (await comments.page(p)).comments;
+            const mine = await dashboardsIn(page);
+            const current = mine.filter((c) => isDashboardOf(c.body, req.marker, sha7)).sort((a, b) => a.id - b.id);
+            previous ??= mine.filter((c) => !isDashboardOf(c.body, req.marker, sha7)).sort((a, b) => b.id - a.id)[0];
+            if (current.length > 0)
+                return current[0];
+        }
+        return undefined;
+    };
+    if (req.commentId !== undefined) {
+        const c = await comments.get(req.commentId);
+        if (c && isDashboardOf(c.body, req.marker, sha7))
+            comment = c;
+        else
+            log.info(`Comment ${req.commentId} is ${c ? `not the '${req.marker}' dashboard of ${sha7}` : 'gone'}; looking the dashboard up by its marker.`);
+    }
+    comment ??= await locate();
+    const cache = comment
+        ? readCache(comment.body, req.marker)
+        : { outputs: new Map(), records: undefined, title: undefined };
+    const outputs = new Map(cache.outputs);
+    const records = deps.records(() => comment);
+    if (comment && !cache.records) {
+        log.notice(`The dashboard comment ${comment.id} has no readable state (hand-edited, or written by another tool): it is rebuilt from the stage records.`);
+    }
+    else if (!comment && req.commentId !== undefined) {
+        log.notice(`The dashboard comment ${req.commentId} no longer exists: a new one is rebuilt from the stage records.`);
+    }
+    // 1. This step's records: the truth, written before any view of it.
+    const mine = [];
+    if (req.mode === 'init' && req.declared.length > 0) {
+        const entries = req.declared.map((d) => ({
+            key: d.key,
+            name: d.name,
+            reset: req.reset === true || (Array.isArray(req.reset) && req.reset.includes(d.key)),
+        }));
+        const title = req.title === DEFAULT_TITLE ? undefined : req.title;
+        mine.push(...(await records.writeManifest({ run: req.run, attempt: req.attempt, title, link: req.link, entries })));
+    }
+    let recorded;
+    if (req.update) {
+        const newer = (cache.records ?? []).find((r) => r.kind === 'stage' && r.key === req.update.key && compareRuns(r, req.update) > 0);
+        if (newer && mine.length === 0) {
+            // A newer run already holds this stage: writing would only show the older result in the checks list.
+            return {
+                outcome: 'stale',
+                comment,
+                created: false,
+                body: comment.body,
+                view: deriveView(cache.records ?? []),
+                rounds: 0,
+                commentWrites: 0,
+                recorded: newer,
+            };
+        }
+        const record = await records.writeStage(req.update);
+        mine.push(record);
+        if (req.update.output)
+            outputs.set(record.id, { text: req.update.output, cut: 0 });
+    }
+    const learn = (list) => {
+        for (const r of list)
+            if (r.kind === 'stage' && r.output && !r.outputCut && !outputs.has(r.id))
+                outputs.set(r.id, { text: r.output, cut: 0 });
+    };
+    /** Reads the records, and the comment to see whether it already shows them. */
+    const refresh = async () => {
+        const fresh = reduceRecords(await records.list());
+        learn(fresh);
+        if (!comment)
+            return { fresh, shown: false };
+        const now = await comments.get(comment.id);
+        if (!now) {
+            log.notice(`The dashboard comment ${comment.id} was deleted: it is rebuilt from the stage records.`);
+            comment = undefined;
+            return { fresh, shown: false };
+        }
+        comment = now;
+        const seen = readCache(now.body, req.marker);
+        for (const [id, o] of seen.outputs)
+            if (!outputs.has(id))
+                outputs.set(id, o);
+        return { fresh, shown: seen.records !== undefined && signature(seen.records) === signature(fresh) };
+    };
+    // The first render may start from the comment's cache plus this step's records: the check after the write decides.
+    let snapshot = cache.records ? reduceRecords([...cache.records, ...mine]) : reduceRecords(await records.list());
+    learn(snapshot);
+    let body = '';
+    let view = deriveView(snapshot);
+    let round = 0;
+    let done = false;
+    while (!done && round < maxRounds) {
+        round++;
+        view = deriveView(snapshot);
+        body = renderDashboard({ marker: req.marker, sha: req.sha, view, fallbackTitle: cache.title ?? req.title, records: snapshot, outputs });
+        try {
+            if (comment) {
+                const target = comment;
+                const written = await queue.run(() => comments.update(target.id, body));
+                commentWrites++;
+                if (!written) {
+                    log.notice(`The dashboard comment ${target.id} was deleted: it is rebuilt from the stage records.`);
+                    comment = undefined;
+                    continue;
+                }
+                comment = written;
+            }
+            else {
+                const made = await queue.run(() => comments.create(body));
+                commentWrites++;
+                created = true;
+                log.info(`Created the dashboard comment ${made.url}.`);
+                comment = await converge(made);
+                if (comment.id !== made.id)
+                    continue;
+            }
+        }
+        catch (error) {
+            const failure = apiFailure('comment write', error);
+            if (failure.forbidden)
+                return { outcome: 'forbidden', comment, created: false, body, view, rounds: round, commentWrites, error: failure };
+            if (round >= maxRounds)
+                throw failure;
+            const cap = deps.rateLimitWaitCapMs ?? RATE_LIMIT_WAIT_CAP_MS;
+            const wait = failure.rateLimited ? Math.min(failure.retryAfterMs ?? 60_000, cap) : Math.min(8_000, 500 * 2 ** (round - 1));
+            log.info(`${failure.message}; re-reading the records in ${Math.round(wait / 100) / 10} s and rendering again (never re-sending the old body).`);
+            await deps.sleep(wait + deps.random() * 500);
+            const { fresh, shown } = await refresh();
+            if (shown)
+                done = true;
+            snapshot = fresh;
+            continue;
+        }
+        const after = reduceRecords(await records.list());
+        learn(after);
+        if (signature(after) === signature(snapshot)) {
+            done = true;
+            break;
+        }
+        log.debug(`round ${round}: the records changed while the comment was written; rendering again.`);
+        // Others are writing: a jittered, growing pause lets their records land, and often one of them renders them all.
+        await deps.sleep((0.5 + deps.random()) * Math.min(3_000, 400 * 2 ** (round - 1)));
+        const { fresh, shown } = await refresh();
+        snapshot = fresh;
+        if (shown) {
+            view = deriveView(snapshot);
+            body = comment?.body ?? body;
+            done = true;
+        }
+    }
+    if (!done) {
+        throw new Error(`The dashboard of ${sha7} did not settle after ${round} rounds of other jobs' writes; the stage records are written, and the next update renders them.`);
+    }
+    if (req.update) {
+        const winner = snapshot.find((r) => r.kind === 'stage' && r.key === req.update.key);
+        if (winner && compareRuns(winner, req.update) > 0)
+            recorded = winner;
+    }
+    if (req.mode === 'init' && created && req.minimizePrevious && previous) {
+        try {
+            await deps.minimize(previous.nodeId);
+            log.info(`Minimized the previous commit's dashboard ${previous.url} as outdated.`);
+        }
+        catch (error) {
+            log.warning(`Could not minimize the previous dashboard ${previous.url}: ${apiFailure('POST /graphql (minimizeComment)', error).message}.`);
+        }
+    }
+    return {
+        outcome: recorded ? 'stale' : 'written',
+        comment,
+        created,
+        body,
+        view,
+        rounds: round,
+        commentWrites,
+        ...(recorded ? { recorded } : {}),
+    };
+    /** Concurrent creators keep the oldest dashboard: a newer duplicate of ours is deleted. */
+    async function converge(made) {
+        const oldest = (await locate()) ?? made;
+        if (oldest.id < made.id) {
+            await queue.run(() => comments.remove(made.id));
+            created = false;
+            log.info(`Another job created this commit's dashboard first (comment ${oldest.id}); deleted the duplicate ${made.id}.`);
+        }
+        return oldest.id < made.id ? oldest : made;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/target.ts
+
 
 function num(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
@@ -49017,7 +49515,13 @@ function readEventInfo(eventName, event) {
     if (eventName === 'workflow_run') {
         const runInfo = obj(event.workflow_run);
         const first = Array.isArray(runInfo.pull_requests) ? obj(runInfo.pull_requests[0]) : {};
-        return { prNumber: num(first.number), headSha: str(runInfo.head_sha) };
+        const headOwner = str(obj(obj(runInfo.head_repository).owner).login);
+        const branch = str(runInfo.head_branch);
+        return {
+            prNumber: num(first.number),
+            headSha: str(runInfo.head_sha),
+            ...(num(first.number) === undefined && headOwner && branch ? { headLabel: `${headOwner}:${branch}` } : {}),
+        };
     }
     return {};
 }
@@ -49030,7 +49534,16 @@ function pullLookup(octokit, owner, repo, debug) {
             catch (error) {
                 if (httpStatus(error) === 404)
                     return undefined;
-                throw error;
+                throw apiFailure(`GET /repos/${owner}/${repo}/pulls/${n}`, error);
+            }
+        },
+        openPullForHead: async (label, sha) => {
+            try {
+                const { data } = await octokit.rest.pulls.list({ owner, repo, head: label, state: 'open', per_page: 100 });
+                return (data.find((p) => p.head.sha === sha) ?? data[0])?.number;
+            }
+            catch (error) {
+                throw apiFailure(`GET /repos/${owner}/${repo}/pulls?head=${label}`, error);
             }
         },
         openPullFor: async (sha) => {
@@ -49044,7 +49557,7 @@ function pullLookup(octokit, owner, repo, debug) {
                     debug(`No pull request lookup for ${sha}: HTTP ${status}.`);
                     return undefined;
                 }
-                throw error;
+                throw apiFailure(`GET /repos/${owner}/${repo}/commits/${sha}/pulls`, error);
             }
         },
     };
@@ -49056,8 +49569,13 @@ function pullLookup(octokit, owner, repo, debug) {
 async function resolvePlacement(input, info, lookup) {
     let prNumber = input.prNumber ?? info.prNumber;
     let knownSha = input.sha ?? (info.prNumber !== undefined && prNumber === info.prNumber ? info.headSha : undefined);
+    if (prNumber === undefined && input.target !== 'commit' && info.headLabel) {
+        // workflow_run from a fork: GitHub leaves pull_requests empty; find the PR by its head.
+        prNumber = await lookup.openPullForHead(info.headLabel, info.headSha);
+        knownSha = input.sha ?? info.headSha;
+    }
     if (prNumber === undefined && input.target !== 'commit') {
-        const sha = knownSha ?? input.runSha;
+        const sha = knownSha ?? info.headSha ?? input.runSha;
         prNumber = sha ? await lookup.openPullFor(sha) : undefined;
         if (prNumber !== undefined)
             knownSha = sha;
@@ -49071,13 +49589,49 @@ async function resolvePlacement(input, info, lookup) {
             return knownSha;
         if (prNumber !== undefined)
             return (await lookup.headSha(prNumber)) ?? input.runSha;
-        return input.runSha;
+        return input.sha ?? info.headSha ?? input.runSha;
     })());
     const kind = input.target === 'commit' || prNumber === undefined ? 'commit' : 'issue';
     return { kind, prNumber, knownSha, resolveSha };
 }
 
+;// CONCATENATED MODULE: ./src/write-queue.ts
+/** GitHub asks for at least one second between content-creating requests. */
+const WRITE_GAP_MS = 1_000;
+/**
+ * The process's one queue for comment writes: one at a time, each starting at least a second after
+ * the previous one started. A write is a function that computes its body when its turn comes, so
+ * nothing queued goes out stale.
+ */
+class WriteQueue {
+    sleep;
+    now;
+    gapMs;
+    tail = Promise.resolve();
+    lastStart = -Infinity;
+    constructor(sleep, now, gapMs = WRITE_GAP_MS) {
+        this.sleep = sleep;
+        this.now = now;
+        this.gapMs = gapMs;
+    }
+    run(write) {
+        const turn = this.tail.then(async () => {
+            const wait = this.lastStart + this.gapMs - this.now();
+            if (wait > 0)
+                await this.sleep(wait);
+            this.lastStart = this.now();
+            return write();
+        });
+        this.tail = turn.catch(() => undefined);
+        return turn;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
 
 
 
@@ -49092,13 +49646,14 @@ async function resolvePlacement(input, info, lookup) {
 async function run() {
     await runStep(main);
 }
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main() {
     const inputs = getInputs();
     const ctx = readRunContext();
     const event = readEvent();
     const info = readEventInfo(ctx.eventName, event);
-    const octokit = createOctokit(inputs.token);
-    const outputs = { 'comment-id': '', 'comment-url': '', created: 'false', 'pr-number': '', sha: '' };
+    const octokit = createDashboardOctokit(inputs.token);
+    const outputs = { 'comment-id': '', 'comment-url': '', created: 'false', 'pr-number': '', sha: '', stages: '[]' };
     const problems = [];
     let summary = '';
     try {
@@ -49107,50 +49662,83 @@ async function main() {
             throw new UserError(placement.error);
         if (placement.prNumber !== undefined && placement.kind === 'issue')
             outputs['pr-number'] = String(placement.prNumber);
-        const sha = placement.kind === 'commit' ? await placement.resolveSha() : placement.knownSha;
-        const store = placement.kind === 'issue'
+        const sha = placement.knownSha ?? (await placement.resolveSha());
+        outputs.sha = sha;
+        const comments = placement.kind === 'issue'
             ? issueCommentStore(octokit, ctx.owner, ctx.repo, placement.prNumber)
             : commitCommentStore(octokit, ctx.owner, ctx.repo, sha);
-        const update = inputs.stage && inputs.status
-            ? {
-                key: inputs.stage,
-                ...(inputs.stageName ? { name: inputs.stageName } : {}),
-                status: inputs.status,
-                link: inputs.link ?? runUrl(ctx),
-                ...(inputs.output ? { output: inputs.output } : {}),
-                run: Number(ctx.runId) || 0,
-                attempt: ctx.runAttempt,
-                at: new Date().toISOString(),
-                w: (0,external_node_crypto_.randomBytes)(6).toString('base64url'),
-            }
-            : undefined;
-        const result = await syncDashboard({
+        const runId = Number(ctx.runId) || 0;
+        const link = runUrl(ctx);
+        const title = cutInput('title', inputs.title, MAX_TITLE);
+        const stageName = inputs.stageName && cutInput('stage-name', inputs.stageName, MAX_NAME);
+        const request = {
             mode: inputs.mode,
             marker: inputs.marker,
-            title: inputs.title,
+            title,
             sha,
-            stages: inputs.stages,
-            update,
-            ref: { run: Number(ctx.runId) || 0, attempt: ctx.runAttempt, at: new Date().toISOString() },
-            commentId: inputs.commentId,
-        }, {
-            store,
+            declared: inputs.mode === 'init' ? (inputs.stages.length > 0 ? inputs.stages : DEFAULT_STAGES) : [],
+            reset: inputs.reset,
+            run: runId,
+            attempt: ctx.runAttempt,
+            link,
+            ...(inputs.stage && inputs.status
+                ? {
+                    update: {
+                        key: inputs.stage,
+                        status: inputs.status,
+                        run: runId,
+                        attempt: ctx.runAttempt,
+                        link: inputs.link ?? link,
+                        ...(stageName ? { name: stageName } : {}),
+                        ...(inputs.output ? { output: inputs.output } : {}),
+                    },
+                }
+                : {}),
+            ...(inputs.commentId !== undefined ? { commentId: inputs.commentId } : {}),
+            minimizePrevious: inputs.minimizePrevious,
+        };
+        const queue = new WriteQueue(sleep, Date.now);
+        const storeFor = (mode) => (current) => {
+            if (mode === 'status')
+                return statusRecordStore(octokit, ctx.owner, ctx.repo, sha, inputs.marker);
+            if (mode === 'check-run')
+                return checkRunRecordStore(octokit, ctx.owner, ctx.repo, sha, inputs.marker);
+            return commentRecordStore(async () => {
+                const c = current();
+                const now = c ? await comments.get(c.id) : undefined;
+                return (now && readCache(now.body, inputs.marker).records) ?? [];
+            }, Date.now);
+        };
+        const deps = (mode) => ({
+            comments,
+            records: storeFor(mode),
             identity: () => resolveIdentity(octokit, inputs.token),
-            resolveSha: placement.resolveSha,
-            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            queue,
+            minimize: (nodeId) => minimizeOutdated(octokit, nodeId),
+            sleep,
             random: Math.random,
-            now: Date.now,
-            log: { info: core_info, notice: notice, debug: core_debug },
+            log: { info: core_info, notice: notice, warning: warning, debug: core_debug },
         });
-        outputs.sha = result.sha;
+        let result;
+        try {
+            result = await syncDashboard(request, deps(inputs.record));
+        }
+        catch (error) {
+            if (!(error instanceof ApiFailure) || !error.forbidden || inputs.record === 'none' || !isRecordCall(error))
+                throw error;
+            const permission = inputs.record === 'status' ? 'statuses: write' : 'checks: write';
+            warning(`The token cannot write the stage records (${error.message}). Grant the job '${permission}'. Fell back to comment-only mode: jobs that update the dashboard at the same time can now overwrite each other's rows, because GitHub has no conditional update for comments.`);
+            result = await syncDashboard(request, deps('none'));
+        }
         if (result.comment) {
             outputs['comment-id'] = String(result.comment.id);
             outputs['comment-url'] = result.comment.url;
         }
         outputs.created = String(result.created);
-        summary = describe(result, inputs, placement.kind);
-        if (result.outcome === 'stale' && update) {
-            notice(`Ignored the update of stage '${update.key}' from run ${update.run} attempt ${update.attempt}: the dashboard already holds run ${result.recorded?.run} attempt ${result.recorded?.attempt} for it.`);
+        outputs.stages = JSON.stringify(stagesJson(result.view));
+        summary = describe(result, inputs, placement.kind, sha);
+        if (result.outcome === 'stale' && request.update) {
+            notice(`Ignored the update of stage '${request.update.key}' from run ${request.update.run} attempt ${request.update.attempt}: the dashboard already holds run ${result.recorded?.run} attempt ${result.recorded?.attempt} for it.`);
         }
         if (result.outcome === 'forbidden') {
             problems.push(forbiddenMessage(result.error, placement.kind));
@@ -49165,16 +49753,17 @@ async function main() {
                 });
             }
             catch (error) {
-                problems.push(httpStatus(error) === 403
-                    ? `Could not add the 👀 reaction to comment ${info.commentId}: the token lacks 'issues: write' (or 'pull-requests: write') permission.`
-                    : `Could not add the 👀 reaction to comment ${info.commentId}: ${describeError(error)}`);
+                const failure = apiFailure(`POST /repos/${ctx.repository}/issues/comments/${info.commentId}/reactions`, error);
+                problems.push(failure.forbidden
+                    ? `Could not add the 👀 reaction to comment ${info.commentId} (${failure.message}): the token lacks 'issues: write' (or 'pull-requests: write') permission.`
+                    : `Could not add the 👀 reaction to comment ${info.commentId}: ${failure.message}.`);
             }
         }
     }
     catch (error) {
-        if (error instanceof Error && (error.name === 'InputErrors' || error.name === 'InputError'))
+        if (error instanceof Error && (error.name === 'InputErrors' || error.name === 'InputError' || error.name === 'UserError'))
             throw error;
-        problems.push(`The dashboard was not updated: ${describeError(error)}`);
+        problems.push(`The dashboard was not updated: ${errorMessage(error)}`);
     }
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
@@ -49187,41 +49776,59 @@ async function main() {
     for (const problem of problems)
         warning(problem);
 }
-function describe(result, inputs, kind) {
+/** Long titles and names are cut (GitHub would refuse the comment), with a note saying so. */
+function cutInput(name, value, max) {
+    const length = [...value].length;
+    if (length <= max)
+        return value;
+    notice(`Input '${name}' is ${length.toLocaleString('en-US')} characters long: cut to ${max}.`);
+    return cutText(value, max);
+}
+function isRecordCall(error) {
+    return /\/statuses\/|\/check-runs/.test(error.call);
+}
+function stagesJson(view) {
+    return view.stages.map((s) => ({
+        key: s.key,
+        name: s.name,
+        status: s.status,
+        ...(s.record
+            ? {
+                run: s.record.run,
+                attempt: s.record.attempt,
+                at: s.record.at,
+                ...(s.record.link ? { link: s.record.link } : {}),
+                ...(s.record.output ? { output: s.record.output } : {}),
+            }
+            : {}),
+    }));
+}
+function describe(result, inputs, kind, sha) {
     const where = kind === 'issue' ? 'pull request' : 'commit';
-    const stage = inputs.stage && inputs.status
-        ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}`
-        : `${inputs.stages.length} stages`;
+    const stage = inputs.stage && inputs.status ? `stage \`${inputs.stage}\` → ${STATUS_EMOJI[inputs.status]} ${inputs.status}` : 'its stages';
     const link = result.comment ? `[comment ${result.comment.id}](${result.comment.url})` : 'no comment';
     let line;
     switch (result.outcome) {
         case 'written':
-            line = `${result.created ? 'Created' : 'Updated'} the ${where} dashboard of \`${render_shortSha(result.sha)}\` (${stage}): ${link}, ${result.attempts} attempt(s).`;
-            break;
         case 'unchanged':
-            line = `The ${where} dashboard of \`${render_shortSha(result.sha)}\` already showed ${stage}: ${link}.`;
+            line = `${result.created ? 'Created' : 'Updated'} the ${where} dashboard of \`${render_shortSha(sha)}\` (${stage}): ${link}, ${result.commentWrites} comment write(s) in ${result.rounds} round(s).`;
             break;
-        case 'stale': {
-            const r = result.recorded;
-            line = `Ignored ${stage}: the dashboard already holds run ${r?.run} attempt ${r?.attempt} for it, newer than this run.`;
+        case 'stale':
+            line = `Ignored ${stage}: the dashboard already holds run ${result.recorded?.run} attempt ${result.recorded?.attempt} for it, newer than this run.`;
             break;
-        }
         case 'forbidden':
-            line = `The token may not write comments, so the dashboard of \`${render_shortSha(result.sha)}\` is shown here instead of on the ${where}:`;
+            line = `The token may not write comments, so the dashboard of \`${render_shortSha(sha)}\` is shown here instead of on the ${where}:`;
             break;
     }
-    return `### ${inputs.title}\n\n${line}\n\n${summaryMarkdown(result.body)}\n`;
+    let text = `### ${inputs.title}\n\n${line}\n\n${summaryMarkdown(result.body)}\n`;
+    // The full output goes to the job summary, where a dashboard too small for it links.
+    if (inputs.output && inputs.stage)
+        text += `\n#### Output of \`${inputs.stage}\`\n\n${inputs.output}\n`;
+    return text;
 }
 function forbiddenMessage(error, kind) {
     const permission = kind === 'issue' ? "'pull-requests: write' (or 'issues: write')" : "'contents: write'";
-    return `The token cannot write the dashboard comment (${describeError(error)}). Grant the job ${permission} in its permissions; fork pull requests get a read-only token, so the dashboard was written to the job summary instead.`;
-}
-function describeError(error) {
-    const status = httpStatus(error);
-    const message = errorMessage(error)
-        .split('\n')[0]
-        .replace(/ - https:\/\/docs\.github\.com\S*/, '');
-    return status ? `HTTP ${status}: ${message}` : message;
+    return `The token cannot write the dashboard comment (${error?.message ?? 'refused'}). Grant the job ${permission} in its permissions; fork pull requests get a read-only token, so the dashboard was written to the job summary instead.`;
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -1,5 +1,5 @@
 import { InputReader } from '@pipeline-actions/kit';
-import type { StageDefinition } from './state.js';
+import type { StageDefinition } from './records.js';
 import { normalizeStatus, STATUSES, type Status } from './status.js';
 
 export const DEFAULT_STAGES: StageDefinition[] = [
@@ -30,10 +30,15 @@ export interface Inputs {
   react: boolean;
   target: 'auto' | 'pr' | 'commit';
   failOnError: boolean;
+  /** Where each stage's truth is kept. */
+  record: 'status' | 'check-run' | 'none';
+  /** init: reset every declared stage (true), none (false), or these keys. */
+  reset: boolean | string[];
+  minimizePrevious: boolean;
 }
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const KEY_FORM = 'letters, digits, . _ - (starting with a letter or digit)';
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
+const KEY_FORM = 'at most 50 letters, digits, . _ - (starting with a letter or digit)';
 
 export function getInputs(reader = new InputReader()): Inputs {
   const token = reader.secret('token', { required: true });
@@ -81,12 +86,27 @@ export function getInputs(reader = new InputReader()): Inputs {
   const title = reader.string('title', { default: 'Commit Dashboard' });
   const marker = reader.string('marker', {
     default: 'infra-dashboard',
-    pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    pattern: /^(?!.*--)[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/,
     form: `${KEY_FORM}, without '--'`,
   });
   const react = reader.boolean('react', { default: true });
   const target = reader.enumeration('target', ['auto', 'pr', 'commit'] as const, { default: 'auto' });
   const failOnError = reader.boolean('fail-on-error', { default: false });
+  const record = reader.enumeration('record', ['status', 'check-run', 'none'] as const, { default: 'status' });
+  const resetRaw = reader.raw('reset');
+  let reset: boolean | string[] = true;
+  if (/^(true|false)$/i.test(resetRaw)) reset = resetRaw.toLowerCase() === 'true';
+  else if (resetRaw !== '') {
+    reset = resetRaw
+      .split(/[\n,]/)
+      .map((k) => k.trim())
+      .filter(Boolean);
+    const declared = new Set((stages.length > 0 ? stages : DEFAULT_STAGES).map((d) => d.key));
+    for (const key of reset)
+      if (!declared.has(key))
+        reader.fail('reset', `'${key}' is not a stage this init declares: expected true, false, or a list of declared stage keys.`);
+  }
+  const minimizePrevious = reader.boolean('minimize-previous', { default: true });
   reader.done();
 
   return {
@@ -94,7 +114,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     mode,
     prNumber,
     sha: shaRaw ? shaRaw.toLowerCase() : undefined,
-    stages: stages.length > 0 ? stages : DEFAULT_STAGES,
+    stages,
     stage: stage || undefined,
     stageName: stageName || undefined,
     status,
@@ -106,5 +126,8 @@ export function getInputs(reader = new InputReader()): Inputs {
     react,
     target,
     failOnError,
+    record,
+    reset,
+    minimizePrevious,
   };
 }

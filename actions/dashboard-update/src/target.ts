@@ -1,4 +1,5 @@
 import { httpStatus, type Octokit } from '@pipeline-actions/kit/github';
+import { apiFailure } from './api-error.js';
 
 /** What the triggering event says about the pull request and commit. */
 export interface EventInfo {
@@ -7,6 +8,8 @@ export interface EventInfo {
   headSha?: string;
   /** The triggering comment (issue_comment events). */
   commentId?: number;
+  /** `owner:branch` of the head, when a workflow_run carries no pull request (a fork's). */
+  headLabel?: string;
 }
 
 function num(value: unknown): number | undefined {
@@ -32,7 +35,13 @@ export function readEventInfo(eventName: string, event: Record<string, unknown>)
   if (eventName === 'workflow_run') {
     const runInfo = obj(event.workflow_run);
     const first = Array.isArray(runInfo.pull_requests) ? obj(runInfo.pull_requests[0]) : {};
-    return { prNumber: num(first.number), headSha: str(runInfo.head_sha) };
+    const headOwner = str(obj(obj(runInfo.head_repository).owner).login);
+    const branch = str(runInfo.head_branch);
+    return {
+      prNumber: num(first.number),
+      headSha: str(runInfo.head_sha),
+      ...(num(first.number) === undefined && headOwner && branch ? { headLabel: `${headOwner}:${branch}` } : {}),
+    };
   }
   return {};
 }
@@ -43,6 +52,8 @@ export interface PullLookup {
   headSha(n: number): Promise<string | undefined>;
   /** An open pull request whose head is this commit. */
   openPullFor(sha: string): Promise<number | undefined>;
+  /** The open pull request from this head (`owner:branch`, a fork's too), preferring the one at this commit. */
+  openPullForHead(label: string, sha?: string): Promise<number | undefined>;
 }
 
 export function pullLookup(octokit: Octokit, owner: string, repo: string, debug: (m: string) => void): PullLookup {
@@ -52,7 +63,15 @@ export function pullLookup(octokit: Octokit, owner: string, repo: string, debug:
         return (await octokit.rest.pulls.get({ owner, repo, pull_number: n })).data.head.sha;
       } catch (error) {
         if (httpStatus(error) === 404) return undefined;
-        throw error;
+        throw apiFailure(`GET /repos/${owner}/${repo}/pulls/${n}`, error);
+      }
+    },
+    openPullForHead: async (label, sha) => {
+      try {
+        const { data } = await octokit.rest.pulls.list({ owner, repo, head: label, state: 'open', per_page: 100 });
+        return (data.find((p) => p.head.sha === sha) ?? data[0])?.number;
+      } catch (error) {
+        throw apiFailure(`GET /repos/${owner}/${repo}/pulls?head=${label}`, error);
       }
     },
     openPullFor: async (sha) => {
@@ -65,7 +84,7 @@ export function pullLookup(octokit: Octokit, owner: string, repo: string, debug:
           debug(`No pull request lookup for ${sha}: HTTP ${status}.`);
           return undefined;
         }
-        throw error;
+        throw apiFailure(`GET /repos/${owner}/${repo}/commits/${sha}/pulls`, error);
       }
     },
   };
@@ -95,8 +114,13 @@ export interface PlacementInput {
 export async function resolvePlacement(input: PlacementInput, info: EventInfo, lookup: PullLookup): Promise<Placement | { error: string }> {
   let prNumber = input.prNumber ?? info.prNumber;
   let knownSha = input.sha ?? (info.prNumber !== undefined && prNumber === info.prNumber ? info.headSha : undefined);
+  if (prNumber === undefined && input.target !== 'commit' && info.headLabel) {
+    // workflow_run from a fork: GitHub leaves pull_requests empty; find the PR by its head.
+    prNumber = await lookup.openPullForHead(info.headLabel, info.headSha);
+    knownSha = input.sha ?? info.headSha;
+  }
   if (prNumber === undefined && input.target !== 'commit') {
-    const sha = knownSha ?? input.runSha;
+    const sha = knownSha ?? info.headSha ?? input.runSha;
     prNumber = sha ? await lookup.openPullFor(sha) : undefined;
     if (prNumber !== undefined) knownSha = sha;
   }
@@ -108,7 +132,7 @@ export async function resolvePlacement(input: PlacementInput, info: EventInfo, l
     (cached ??= (async () => {
       if (knownSha) return knownSha;
       if (prNumber !== undefined) return (await lookup.headSha(prNumber)) ?? input.runSha;
-      return input.runSha;
+      return input.sha ?? info.headSha ?? input.runSha;
     })());
   const kind = input.target === 'commit' || prNumber === undefined ? 'commit' : 'issue';
   return { kind, prNumber, knownSha, resolveSha };
