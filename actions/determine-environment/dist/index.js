@@ -43918,11 +43918,11 @@ function getInputs(get) {
         }
         schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
     }
-    const globRules = (input, prefix) => parseGlobRules(reader.raw(input), prefix, (problem) => reader.fail(input, problem), (environment, where) => checkName(input, environment, where));
-    const branches = globRules('branches', 'refs/heads/');
-    const tags = globRules('tags', 'refs/tags/');
+    const globRules = (input, text, prefix) => parseGlobRules(text, prefix, (problem) => reader.fail(input, problem), (environment, where) => checkName(input, environment, where));
+    const branches = globRules('branches', reader.raw('branches'), 'refs/heads/');
+    const tags = globRules('tags', reader.raw('tags'), 'refs/tags/');
     const values = {};
-    for (const [name, value] of Object.entries(yamlInput(reader, 'values'))) {
+    for (const [name, value] of Object.entries(yamlInput(reader, 'values', reader.raw('values')))) {
         if (allowed.length > 0 && !allowed.includes(name)) {
             reader.fail('values', `has an entry for '${name}', which is not in 'allowed' (${allowed.join(', ')}): expected environments from 'allowed' as keys.`);
         }
@@ -43945,7 +43945,7 @@ function getInputs(get) {
     const forks = reader.enumeration('forks', ['refuse', 'allow'], { default: 'refuse' });
     const refusalReaction = reader.enumeration('refusal-reaction', ['-1', 'none'], { default: '-1' });
     const requires = {};
-    for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
+    for (const [name, entry] of Object.entries(yamlInput(reader, 'requires', reader.raw('requires')))) {
         if (!ENVIRONMENT_NAME.test(name)) {
             reader.fail('requires', `has an entry for '${name}', which is not a valid environment name: expected ${ENVIRONMENT_FORM}.`);
         }
@@ -43962,7 +43962,7 @@ function getInputs(get) {
     let runInputs;
     // `${{ toJSON(inputs) }}` is 'null' on a run without inputs.
     if (reader.raw('inputs') !== '' && reader.raw('inputs') !== 'null') {
-        runInputs = yamlInput(reader, 'inputs');
+        runInputs = yamlInput(reader, 'inputs', reader.raw('inputs'));
     }
     const token = reader.secret('token');
     reader.done();
@@ -43989,8 +43989,7 @@ function getInputs(get) {
     };
 }
 /** A YAML (or JSON) mapping with merge keys (`<<: *base`) and anchors resolved. Empty gives `{}`. */
-function yamlInput(reader, name) {
-    const value = reader.raw(name);
+function yamlInput(reader, name, value) {
     if (value === '')
         return {};
     let parsed;

@@ -92,18 +92,18 @@ export function getInputs(get?: InputGetter): Inputs {
     schedules.push({ pattern: entry.key, environment: entry.value, line: entry.line, cron });
   }
 
-  const globRules = (input: 'branches' | 'tags', prefix: string): GlobRule[] =>
+  const globRules = (input: 'branches' | 'tags', text: string, prefix: string): GlobRule[] =>
     parseGlobRules(
-      reader.raw(input),
+      text,
       prefix,
       (problem) => reader.fail(input, problem),
       (environment, where) => checkName(input, environment, where),
     );
-  const branches = globRules('branches', 'refs/heads/');
-  const tags = globRules('tags', 'refs/tags/');
+  const branches = globRules('branches', reader.raw('branches'), 'refs/heads/');
+  const tags = globRules('tags', reader.raw('tags'), 'refs/tags/');
 
   const values: EnvironmentValues = {};
-  for (const [name, value] of Object.entries(yamlInput(reader, 'values'))) {
+  for (const [name, value] of Object.entries(yamlInput(reader, 'values', reader.raw('values')))) {
     if (allowed.length > 0 && !allowed.includes(name)) {
       reader.fail(
         'values',
@@ -131,7 +131,7 @@ export function getInputs(get?: InputGetter): Inputs {
   const refusalReaction = reader.enumeration('refusal-reaction', ['-1', 'none'] as const, { default: '-1' });
 
   const requires: Requirements = {};
-  for (const [name, entry] of Object.entries(yamlInput(reader, 'requires'))) {
+  for (const [name, entry] of Object.entries(yamlInput(reader, 'requires', reader.raw('requires')))) {
     if (!ENVIRONMENT_NAME.test(name)) {
       reader.fail('requires', `has an entry for '${name}', which is not a valid environment name: expected ${ENVIRONMENT_FORM}.`);
     } else if (allowed.length > 0 && !allowed.includes(name)) {
@@ -148,7 +148,7 @@ export function getInputs(get?: InputGetter): Inputs {
   let runInputs: Record<string, unknown> | undefined;
   // `${{ toJSON(inputs) }}` is 'null' on a run without inputs.
   if (reader.raw('inputs') !== '' && reader.raw('inputs') !== 'null') {
-    runInputs = yamlInput(reader, 'inputs');
+    runInputs = yamlInput(reader, 'inputs', reader.raw('inputs'));
   }
   const token = reader.secret('token');
   reader.done();
@@ -176,8 +176,7 @@ export function getInputs(get?: InputGetter): Inputs {
 }
 
 /** A YAML (or JSON) mapping with merge keys (`<<: *base`) and anchors resolved. Empty gives `{}`. */
-function yamlInput(reader: InputReader, name: string): Record<string, unknown> {
-  const value = reader.raw(name);
+function yamlInput(reader: InputReader, name: string, value: string): Record<string, unknown> {
   if (value === '') return {};
   let parsed: unknown;
   try {
