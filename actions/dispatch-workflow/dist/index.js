@@ -48769,6 +48769,7 @@ function httpStatus(error) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 const WORKFLOW = /^(\d+|(\.github\/workflows\/)?[^/\s]+\.ya?ml)$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -48818,19 +48819,40 @@ function defaultRef(given, env) {
         return env.GITHUB_HEAD_REF;
     return ref.replace(/^refs\/(heads|tags)\//, '');
 }
+/**
+ * The failsafe schema keeps every scalar as written: `artifact_version: 1.10` stays '1.10' (the core schema would
+ * send 1.1) and `dry: true` stays 'true', which is how GitHub passes inputs to the workflow anyway.
+ */
 function readWorkflowInputs(r) {
-    const mapping = r.yamlMapping('inputs');
+    const text = r.raw('inputs');
+    if (text === '')
+        return {};
+    let mapping;
+    try {
+        mapping = (0,dist/* parse */.qg)(text, { schema: 'failsafe' });
+    }
+    catch (error) {
+        r.fail('inputs', `is not valid YAML (${inputs_firstLine(error)}): expected a mapping such as '{artifact_version: 84fb588}'.`);
+        return {};
+    }
+    if (!isPlainObject(mapping)) {
+        r.fail('inputs', "is not a mapping: expected a YAML or JSON mapping such as '{artifact_version: 84fb588}'.");
+        return {};
+    }
     const inputs = {};
     for (const [key, value] of Object.entries(mapping)) {
-        if (isPlainObject(value) || Array.isArray(value) || value === null || value === undefined) {
+        if (typeof value !== 'string') {
             r.fail('inputs', `'${key}' is not a single value: expected a mapping of input names to strings, numbers or booleans.`);
             continue;
         }
-        inputs[key] = String(value);
+        inputs[key] = value;
     }
     if (Object.keys(inputs).length > MAX_INPUTS)
         r.fail('inputs', `has ${Object.keys(inputs).length} entries: GitHub accepts at most ${MAX_INPUTS} workflow_dispatch inputs.`);
     return inputs;
+}
+function inputs_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 function decimal(r, name, text, fallback, min, max) {
     if (text === '')

@@ -1,4 +1,5 @@
 import { InputReader, isPlainObject, type InputGetter } from '@pipeline-actions/kit';
+import { parse as parseYaml } from 'yaml';
 import { MAX_INPUTS, type CorrelationMode } from '@pipeline-actions/dispatch';
 
 export interface Inputs {
@@ -66,19 +67,39 @@ function defaultRef(given: string, env: NodeJS.ProcessEnv): string {
   return ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
+/**
+ * The failsafe schema keeps every scalar as written: `artifact_version: 1.10` stays '1.10' (the core schema would
+ * send 1.1) and `dry: true` stays 'true', which is how GitHub passes inputs to the workflow anyway.
+ */
 function readWorkflowInputs(r: InputReader): Record<string, string> {
-  const mapping = r.yamlMapping('inputs');
+  const text = r.raw('inputs');
+  if (text === '') return {};
+  let mapping: unknown;
+  try {
+    mapping = parseYaml(text, { schema: 'failsafe' });
+  } catch (error) {
+    r.fail('inputs', `is not valid YAML (${firstLine(error)}): expected a mapping such as '{artifact_version: 84fb588}'.`);
+    return {};
+  }
+  if (!isPlainObject(mapping)) {
+    r.fail('inputs', "is not a mapping: expected a YAML or JSON mapping such as '{artifact_version: 84fb588}'.");
+    return {};
+  }
   const inputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(mapping)) {
-    if (isPlainObject(value) || Array.isArray(value) || value === null || value === undefined) {
+    if (typeof value !== 'string') {
       r.fail('inputs', `'${key}' is not a single value: expected a mapping of input names to strings, numbers or booleans.`);
       continue;
     }
-    inputs[key] = String(value);
+    inputs[key] = value;
   }
   if (Object.keys(inputs).length > MAX_INPUTS)
     r.fail('inputs', `has ${Object.keys(inputs).length} entries: GitHub accepts at most ${MAX_INPUTS} workflow_dispatch inputs.`);
   return inputs;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 function decimal(r: InputReader, name: string, text: string, fallback: number, min: number, max: number): number {

@@ -29,8 +29,9 @@ beforeEach(() => {
   github.workflows.runDelayMs = 0;
 });
 
-function dispatch(inputs: Record<string, string>, token = 'ghs_writetoken'): Promise<ActionResult> {
+function dispatch(inputs: Record<string, string>, token = 'ghs_writetoken', timeoutMs = 60_000): Promise<ActionResult> {
   return runAction(actionDir, {
+    timeoutMs,
     inputs: { token, 'poll-interval-seconds': '0.02', ...inputs },
     env: { ...github.server.env(token), GITHUB_REPOSITORY: REPO },
     secrets: [token],
@@ -117,17 +118,6 @@ describe('on GitHub Enterprise Server 3.20 (no run details)', () => {
     expect(result.stdout).toContain('GitHub Enterprise Server 3.20 or older');
   });
 
-  it('answers 400 as well as 422 for the unknown key', async () => {
-    github.workflows.ghesRejectStatus = 400;
-    try {
-      const result = await dispatch({ workflow: 'promote-qa.yml', ref: 'main', inputs: 'artifact_version: v4' });
-      expect(result.errors).toEqual([]);
-      expect(runOf(result)!.inputs.artifact_version).toBe('v4');
-    } finally {
-      github.workflows.ghesRejectStatus = 422;
-    }
-  });
-
   it('finds the run by a step of its first job named after the distinct_id', async () => {
     const workflowId = github.workflows.workflows.find((w) => w.path.endsWith('step-id.yml'))!.id;
     const before = github.workflows.runs.length;
@@ -143,17 +133,20 @@ describe('on GitHub Enterprise Server 3.20 (no run details)', () => {
     expect(result.outputs.method).toBe('correlation');
   });
 
+  // Ten runner processes start at once: on a busy machine that alone can take a minute, hence the wider bound.
   it('gives ten concurrent dispatches of the same workflow on the same ref ten different runs, each its own', async () => {
     const versions = Array.from({ length: 10 }, (_, i) => `concurrent-${i}`);
     const results = await Promise.all(
-      versions.map((v) => dispatch({ workflow: 'promote-qa.yml', ref: 'main', inputs: `artifact_version: ${v}` })),
+      versions.map((v) =>
+        dispatch({ workflow: 'promote-qa.yml', ref: 'main', inputs: `artifact_version: ${v}` }, 'ghs_writetoken', 170_000),
+      ),
     );
     for (const [i, result] of results.entries()) {
       expect(result.errors).toEqual([]);
       expect(runOf(result)!.inputs.artifact_version).toBe(versions[i]);
     }
     expect(new Set(results.map((r) => r.outputs['run-id'])).size).toBe(10);
-  });
+  }, 180_000);
 
   it('says the run cannot be identified when the workflow declares no distinct_id, and outputs the runs page', async () => {
     const result = await dispatch({ workflow: 'no-id.yml', ref: 'main', inputs: 'version: v1' });
@@ -220,13 +213,6 @@ describe('errors, one line each with the fix', () => {
     ]);
   });
 
-  it('an unknown ref', async () => {
-    const result = await dispatch({ workflow: 'promote-qa.yml', ref: 'feature/nope', inputs: 'artifact_version: v1' });
-    expect(result.errors).toEqual([
-      expect.stringMatching(/^Ref 'feature\/nope' was not found in octo-org\/pipeline-demo: pass an existing branch or tag/),
-    ]);
-  });
-
   it('422: an undeclared input, named, with the declared inputs and their types', async () => {
     const result = await dispatch({ workflow: 'promote-qa.yml', ref: 'main', inputs: '{artifact_version: v1, artefact: x}' });
     const [error] = result.errors;
@@ -235,13 +221,6 @@ describe('errors, one line each with the fix', () => {
     expect(error).toMatch(
       /artifact_version \(string; required\), environment \(choice: qa, staging; default 'qa'\), distinct_id \(string\)/,
     );
-  });
-
-  it('422: a missing required input', async () => {
-    const result = await dispatch({ workflow: 'promote-qa.yml', ref: 'main' });
-    expect(result.errors).toEqual([
-      expect.stringMatching(/\(offending: artifact_version\): Required input 'artifact_version' not provided/),
-    ]);
   });
 
   it('422: a workflow without a workflow_dispatch trigger', async () => {

@@ -108,6 +108,16 @@ describe('dispatchWorkflow on GitHub Enterprise Server 3.20', () => {
     );
   });
 
+  it('also falls back when the key is refused with a 400', async () => {
+    github.workflows.ghesRejectStatus = 400;
+    try {
+      const result = await dispatchWorkflow(plainClient(github), base());
+      expect(result.method).toBe('correlation');
+    } finally {
+      github.workflows.ghesRejectStatus = 422;
+    }
+  });
+
   it("with correlation 'run-details', fails without starting a run", async () => {
     const before = github.workflows.runs.length;
     const error = await failure(dispatchWorkflow(client(github), base({ correlation: 'run-details' })));
@@ -156,6 +166,11 @@ describe('DispatchError kinds', () => {
     expect(error.kind).toBe('invalid-inputs');
     expect(error.details.offendingInputs).toEqual(['environment']);
     expect(error.details.declaredInputs).toMatchObject({ environment: "environment (choice: qa, staging; default 'qa')" });
+  });
+
+  it('invalid-inputs naming a missing required input', async () => {
+    const error = await failure(dispatchWorkflow(plainClient(github), base({ inputs: {} })));
+    expect(error.message).toMatch(/\(offending: artifact_version\): Required input 'artifact_version' not provided/);
   });
 
   it('invalid-inputs for a workflow without workflow_dispatch', async () => {
