@@ -147,12 +147,37 @@ export function startFaultyS3(): Promise<FakeServer> {
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const bucket = (req.url ?? '/').split(/[/?]/)[1] ?? '';
-    const fault = FAULTS[bucket] ?? { status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist' };
     req.resume();
+    if (bucket === 'conflict') return answerConflict(req.method ?? '', req.url ?? '', res);
+    const fault = FAULTS[bucket] ?? { status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist' };
     const body =
       fault.body ??
       `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>${fault.message}</Message><RequestId>R1</RequestId></Error>`;
     res.writeHead(fault.status, { 'content-type': 'application/xml', ...fault.headers }).end(body);
   });
   return listen(server, requests);
+}
+
+/** Bucket 'conflict': an empty batch that answers every PutObject with 409 ConditionalRequestConflict, as S3 does under overlapping conditional writes. */
+function answerConflict(method: string, url: string, res: import('node:http').ServerResponse): void {
+  const xml = { 'content-type': 'application/xml' };
+  if (method === 'GET' && url.includes('list-type=2')) {
+    res
+      .writeHead(200, xml)
+      .end(
+        '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>conflict</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>',
+      );
+  } else if (method === 'PUT') {
+    res
+      .writeHead(409, xml)
+      .end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message></Error>',
+      );
+  } else {
+    res
+      .writeHead(404, xml)
+      .end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+      );
+  }
 }

@@ -146,6 +146,19 @@ describe('S3 answers that are not success', () => {
     });
   });
 
+  it('waits out a 409 ConditionalRequestConflict with backoff, then says how often it was refused', async () => {
+    const before = faulty.requests.filter((r) => r.startsWith('PUT /conflict/')).length;
+    const result = await runAt(faulty.url, { bucket: 'conflict', mode: 'claim' }, '9701');
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.claimed).toBe('false');
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^PutObject on s3:\/\/conflict\/.*\.claim-production at .* was refused with HTTP 409 \(ConditionalRequestConflict\) 6 times with backoff/,
+      ),
+    ]);
+    expect(faulty.requests.filter((r) => r.startsWith('PUT /conflict/')).length - before).toBe(6);
+  });
+
   it('names the region a 301 carries', async () => {
     const result = await runAt(faulty.url, { bucket: 'moved' }, '9501');
     expect(result.errors).toEqual([
