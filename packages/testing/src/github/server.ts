@@ -272,7 +272,11 @@ export class FakeGitHub {
       } else {
         let body: unknown = undefined;
         const type = req.headers['content-type'] ?? '';
-        if (rawBody.length > 0 && (type.includes('json') || type === '')) {
+        // GitHub reads a REST body as JSON whatever its Content-Type (curl --data sends x-www-form-urlencoded).
+        if (
+          rawBody.length > 0 &&
+          (type.includes('json') || type === '' || /^(text\/plain|application\/x-www-form-urlencoded)/.test(type))
+        ) {
           try {
             body = JSON.parse(rawBody.toString('utf8'));
           } catch {
