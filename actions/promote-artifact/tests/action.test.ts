@@ -1,55 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_REPOSITORY,
-  runAction,
-  startFakeGitHub,
-  startS3Server,
-  type ActionResult,
-  type FakeGitHubApi,
-  type S3TestServer,
-} from '../../../packages/testing/src/index.js';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { existsSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionResult, FakeGitHubApi } from '../../../packages/testing/src/index.js';
+import { Bench, BUCKET, failed, ok, REPO } from './helpers.js';
 
-const ACTION = join(dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = DEFAULT_REPOSITORY;
-const BUCKET = 'release-artifacts';
 const SHA_A = '84fb588e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b5a';
 const SHA_B = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const SHA_C = 'fedcba9876543210fedcba9876543210fedcba98';
 
+const bench = new Bench();
 let gh: FakeGitHubApi;
-let s3: S3TestServer;
 let client: S3Client;
-const roots: string[] = [];
 
 beforeAll(async () => {
-  [gh, s3] = await Promise.all([startFakeGitHub(), startS3Server()]);
-  client = new S3Client(s3.clientConfig);
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  for (const sha of [SHA_A, SHA_B, SHA_C]) gh.git.addCommit(REPO, { sha });
-}, 60_000);
+  await bench.start([SHA_A, SHA_B, SHA_C]);
+  ({ gh, client } = bench);
+}, 180_000);
+afterAll(() => bench.stop());
 
-afterAll(async () => {
-  client?.destroy();
-  await Promise.all([gh?.stop(), s3?.stop()]);
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
-
-/** A runner directory whose workspace holds a small service build. */
-function workspaceWith(files: Record<string, string>): string {
-  const runnerDir = mkdtempSync(join(tmpdir(), 'promote-test-'));
-  roots.push(runnerDir);
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(runnerDir, 'workspace', name);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  }
-  return runnerDir;
-}
+const workspaceWith = (files: Record<string, string>) => bench.workspace(files);
 
 const BUILD = { 'dist/index.js': 'console.log("v1");\n', 'dist/lib/util.js': 'export const x = 1;\n', 'dist/README.txt': 'hello\n' };
 
@@ -62,49 +32,14 @@ interface Step {
   actor?: string;
 }
 
-function step({ inputs, sha = SHA_A, runId = 5000, runnerDir, token = 'ghs_writetoken', actor = 'octocat' }: Step): Promise<ActionResult> {
-  return runAction(ACTION, {
-    inputs: { service: 'api', token, 's3-endpoint': s3.endpoint, 's3-force-path-style': 'true', bucket: BUCKET, ...inputs },
-    env: {
-      ...gh.server.env(token),
-      // @actions/artifact refuses anything but github.com (GHES); API calls still go to GITHUB_API_URL.
-      GITHUB_SERVER_URL: 'https://github.com',
-      ...s3.env,
-      ...gh.artifacts.runtimeEnv(runId),
-      GITHUB_SHA: sha,
-      GITHUB_RUN_ID: String(runId),
-      GITHUB_ACTOR: actor,
-    },
-    runnerDir,
-    timeoutMs: 90_000,
-  });
-}
-
-function ok(result: ActionResult): ActionResult {
-  if (result.exitCode !== 0)
-    throw new Error(
-      `action failed (${result.exitCode}): ${result.errors.join(' | ')}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
-    );
-  // @actions/artifact debug-logs the results service's answer right after masking its SAS signature:
-  // the runner hides masked values in every line, the harness reports them. Our own lines must be clean.
-  const visible = `${result.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
-    .join('\n')}${result.stderr}`;
-  expect(result.leakedSecrets.filter((s) => visible.includes(s) || s.startsWith('ghs_'))).toEqual([]);
-  return result;
-}
-
-function failed(result: ActionResult): string {
-  expect(result.exitCode).toBe(1);
-  expect(result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
-  return result.errors.join('\n');
-}
+/** Service api, GitHub store unless the test says otherwise. */
+const step = ({ inputs, sha = SHA_A, ...rest }: Step): Promise<ActionResult> =>
+  bench.run({ inputs: { service: 'api', store: 'github', ...inputs }, sha, ...rest });
 
 const tagNames = () =>
   [...gh.git.repo(REPO).refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
 const tagCommit = (tag: string) => gh.git.peel(REPO, gh.git.repo(REPO).refs.get(`refs/tags/${tag}`) ?? '');
-const tagMessage = (tag: string) => gh.git.repo(REPO).tags.get(gh.git.repo(REPO).refs.get(`refs/tags/${tag}`) ?? '')?.message ?? '';
+const tagMessage = (tag: string) => bench.tagMessage(tag);
 
 /** Adds an annotated tag straight into the fake's state (history made by earlier runs). */
 function seedTag(tag: string, commit: string, message = `${tag}\n`): void {

@@ -26,6 +26,7 @@ export interface Step {
   actor?: string;
   /** Extra environment, applied last. */
   env?: Record<string, string>;
+  token?: string;
 }
 
 /** Fake GitHub + moto for one test file, and a runner that runs the bundled action against them. */
@@ -62,8 +63,7 @@ export class Bench {
     return runnerDir;
   }
 
-  run({ inputs, sha, runId = 5000, runnerDir, actor = 'octocat', env = {} }: Step): Promise<ActionResult> {
-    const token = 'ghs_writetoken';
+  run({ inputs, sha, runId = 5000, runnerDir, actor = 'octocat', env = {}, token = 'ghs_writetoken' }: Step): Promise<ActionResult> {
     return runAction(ACTION, {
       inputs: { token, 's3-endpoint': this.s3.endpoint, 's3-force-path-style': 'true', bucket: BUCKET, store: 's3', ...inputs },
       env: {

@@ -6,7 +6,7 @@ import { Bench, failed, ok, REPO } from './helpers.js';
 const SHA = '84fb588e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b5a';
 const bench = new Bench();
 
-beforeAll(() => bench.start([SHA]), 60_000);
+beforeAll(() => bench.start([SHA]), 180_000);
 afterAll(() => bench.stop());
 
 describe('two services in one repository', () => {
@@ -46,6 +46,7 @@ describe('two services in one repository', () => {
     expect(f.outputs['artifact-name']).toBe(`service-api-${same}.tar.gz`);
     ok(await bench.run({ inputs: { mode: 'mark', service: 'api', version: same, stage: 'qa' }, sha: SHA }));
     expect(JSON.parse(bench.tagMessage(`qa-api-${same}`))).toMatchObject({ service: 'api', promotion: { stage: 'qa' } });
+    expect(bench.gh.git.repo(REPO).refCreators.get(`refs/tags/qa-api-${same}`)).toBe('github-actions[bot]');
     // worker's same version has not passed qa: api's qa tag does not count for it.
     const error = failed(await bench.run({ inputs: { mode: 'fetch', service: 'worker', version: same, stage: 'prod' }, sha: SHA }));
     expect(error).toContain(`qa-worker-${same}`);

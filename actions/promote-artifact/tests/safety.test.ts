@@ -14,7 +14,7 @@ const OTHER = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const bench = new Bench();
 const BUILD = { 'dist/index.js': 'console.log(1);\n', 'dist/lib/util.js': 'export const x = 1;\n' };
 
-beforeAll(() => bench.start([SHA, OTHER]), 60_000);
+beforeAll(() => bench.start([SHA, OTHER]), 180_000);
 afterAll(() => bench.stop());
 
 /** A tar.gz of these entries, built independently of the action. */

@@ -317,10 +317,14 @@ export function registerArtifactsRoutes(github: FakeGitHub): ArtifactsState {
     if (!a) return ghError(404, 'Not Found');
     if (req.params.format !== 'zip') return ghError(422, `Unsupported archive format: ${req.params.format}`);
     if (a.expired) return ghError(410, 'Artifact has expired');
-    const filename = encodeURIComponent(a.name);
+    // A zipped artifact downloads as {name}.zip (what download-artifact and gh run download unzip); a raw one under its name.
+    const zipped = blobServer.blobs.get(a.blobKey)?.contentType === 'application/zip';
+    const file = zipped ? `${a.name}.zip` : a.name;
     return {
       status: 302,
-      headers: { location: signedUrl(a.blobKey, 'r', { rscd: `attachment; filename="${a.name}"; filename*=UTF-8''${filename}` }) },
+      headers: {
+        location: signedUrl(a.blobKey, 'r', { rscd: `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(file)}` }),
+      },
     };
   });
   github.route('DELETE', '/repos/:owner/:repo/actions/artifacts/:artifact_id', (req) => {

@@ -45,6 +45,8 @@ export interface RepoGit {
   commits: Map<string, FakeCommit>;
   tags: Map<string, FakeTagObject>;
   releases: FakeRelease[];
+  /** Who created each ref through the API (login), as GitHub's audit log and rulesets see it; absent for seeded refs. */
+  refCreators: Map<string, string>;
 }
 
 /** State of the git endpoints, inspectable by tests. */
@@ -75,7 +77,7 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     repo(fullName) {
       let r = repos.get(fullName);
       if (!r) {
-        r = { refs: new Map(), commits: new Map(), tags: new Map(), releases: [] };
+        r = { refs: new Map(), commits: new Map(), tags: new Map(), releases: [], refCreators: new Map() };
         repos.set(fullName, r);
       }
       return r;
@@ -183,6 +185,7 @@ export function registerGitRoutes(github: FakeGitHub): GitState {
     if (!SHA_RE.test(sha) || (!r.commits.has(sha) && !r.tags.has(sha))) return invalid('Object does not exist');
     if (r.refs.has(ref)) return invalid('Reference already exists');
     r.refs.set(ref, sha);
+    r.refCreators.set(ref, req.identity.login);
     return { status: 201, body: refJson(req, r, ref, sha), headers: { location: `${api(req)}/git/${ref}` } };
   });
   github.route('PATCH', '/repos/:owner/:repo/git/refs/:ref*', (req) => {
