@@ -47942,6 +47942,36 @@ function apiFailure(call, error) {
     return new ApiFailure(call, status, detail, retryAfterMs, error);
 }
 
+;// CONCATENATED MODULE: ./src/records.ts
+/** Orders two writers: by run id, then attempt; 0 when they are the same run attempt. */
+function compareRuns(a, b) {
+    return a.run - b.run || a.attempt - b.attempt;
+}
+/** Orders two records of one stage: run, attempt, then GitHub's id (later writes have higher ids). */
+function compareRecords(a, b) {
+    return compareRuns(a, b) || a.id - b.id;
+}
+/**
+ * The records a view depends on: for each stage the winning record, and the newest copy of each
+ * manifest part of each run attempt. Sorted by id so two reductions compare by value.
+ */
+function reduceRecords(records) {
+    const winners = new Map();
+    for (const r of records) {
+        const slot = r.kind === 'stage' ? `s:${r.key}` : `m:${r.run}.${r.attempt}.${r.part}`;
+        const current = winners.get(slot);
+        if (!current || compareRecords(r, current) > 0)
+            winners.set(slot, r);
+    }
+    return [...winners.values()].sort((a, b) => a.id - b.id);
+}
+/** Identity of a reduced snapshot: equal signatures render the same dashboard. */
+function signature(records) {
+    return reduceRecords(records)
+        .map((r) => (r.kind === 'stage' ? `${r.key}#${r.id}:${r.status}:${r.at}` : `m${r.run}.${r.attempt}.${r.part}#${r.id}`))
+        .join(',');
+}
+
 ;// CONCATENATED MODULE: ./src/status.ts
 /** The stage statuses the dashboard shows, in the order of their legend. */
 const STATUSES = ['pending', 'running', 'success', 'failure', 'skipped', 'cancelled'];
@@ -47997,6 +48027,7 @@ function normalizeStatus(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/check-records.ts
+
 
 
 /** GitHub's limit on a check run's output.text, in characters. */
@@ -48087,7 +48118,7 @@ function checkRunRecordStore(octokit, owner, repo, sha, marker) {
     };
     return {
         mode: 'check-run',
-        async writeStage(write) {
+        async writeStage(write, current) {
             const full = write.output ?? '';
             const text = [...full].length > MAX_TEXT ? [...full].slice(0, MAX_TEXT - 1).join('') + '…' : full;
             const meta = {
@@ -48097,7 +48128,27 @@ function checkRunRecordStore(octokit, owner, repo, sha, marker) {
                 ...(write.name ? { n: write.name } : {}),
                 ...(text !== full ? { c: 1 } : {}),
             };
-            const data = await create(`${marker}/${write.key}`, checkFields(write.status), meta, write.status, text, write.link);
+            const name = `${marker}/${write.key}`;
+            // This attempt's own queued or running check run is completed in place, so none stays spinning in the checks list.
+            if (current && compareRuns(current, write) === 0 && (current.status === 'pending' || current.status === 'running')) {
+                const call = `PATCH /repos/${owner}/${repo}/check-runs/${current.id} (name ${name})`;
+                try {
+                    const { data } = await octokit.rest.checks.update({
+                        owner,
+                        repo,
+                        check_run_id: current.id,
+                        ...checkFields(write.status),
+                        external_id: JSON.stringify(meta),
+                        ...(write.link ? { details_url: write.link } : {}),
+                        output: { title: write.status, summary: write.status, text },
+                    });
+                    return decodeCheckRun(data, marker);
+                }
+                catch (error) {
+                    throw apiFailure(call, error);
+                }
+            }
+            const data = await create(name, checkFields(write.status), meta, write.status, text, write.link);
             return decodeCheckRun(data, marker);
         },
         async writeManifest(write) {
@@ -48807,6 +48858,9 @@ class OutputCutter {
         let end = Math.max(0, Math.min(n, this.text.length));
         if (end > 0 && end < this.text.length && /[\uD800-\uDBFF]/.test(this.text[end - 1]))
             end--;
+        // Never inside an escape (`<` and its zero-width spaces), so the kept text unescapes to a prefix of the output.
+        if (end < this.text.length)
+            end -= /<\u200B+[!/A-Za-z]*$/.exec(this.text.slice(Math.max(0, end - 24), end))?.[0].length ?? 0;
         const kept = this.text.slice(0, end);
         // The last line that starts before the cut.
         let lo = 0;
@@ -49197,36 +49251,6 @@ function statusRecordStore(octokit, owner, repo, sha, marker) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/records.ts
-/** Orders two writers: by run id, then attempt; 0 when they are the same run attempt. */
-function compareRuns(a, b) {
-    return a.run - b.run || a.attempt - b.attempt;
-}
-/** Orders two records of one stage: run, attempt, then GitHub's id (later writes have higher ids). */
-function compareRecords(a, b) {
-    return compareRuns(a, b) || a.id - b.id;
-}
-/**
- * The records a view depends on: for each stage the winning record, and the newest copy of each
- * manifest part of each run attempt. Sorted by id so two reductions compare by value.
- */
-function reduceRecords(records) {
-    const winners = new Map();
-    for (const r of records) {
-        const slot = r.kind === 'stage' ? `s:${r.key}` : `m:${r.run}.${r.attempt}.${r.part}`;
-        const current = winners.get(slot);
-        if (!current || compareRecords(r, current) > 0)
-            winners.set(slot, r);
-    }
-    return [...winners.values()].sort((a, b) => a.id - b.id);
-}
-/** Identity of a reduced snapshot: equal signatures render the same dashboard. */
-function signature(records) {
-    return reduceRecords(records)
-        .map((r) => (r.kind === 'stage' ? `${r.key}#${r.id}:${r.status}:${r.at}` : `m${r.run}.${r.attempt}.${r.part}#${r.id}`))
-        .join(',');
-}
-
 ;// CONCATENATED MODULE: ./src/view.ts
 
 /**
@@ -49358,7 +49382,8 @@ async function syncDashboard(req, deps) {
                 recorded: newer,
             };
         }
-        const record = await records.writeStage(req.update);
+        const current = (cache.records ?? []).find((r) => r.kind === 'stage' && r.key === req.update.key);
+        const record = await records.writeStage(req.update, current);
         mine.push(record);
         if (req.update.output)
             outputs.set(record.id, { text: req.update.output, cut: 0 });

@@ -1,6 +1,6 @@
 import type { Octokit } from '@pipeline-actions/kit/github';
 import { apiFailure } from './api-error.js';
-import type { AnyRecord, ManifestRecord, RecordStore, StageRecord } from './records.js';
+import { compareRuns, type AnyRecord, type ManifestRecord, type RecordStore, type StageRecord } from './records.js';
 import { STATUSES, type Status } from './status.js';
 
 /** GitHub's limit on a check run's output.text, in characters. */
@@ -97,7 +97,7 @@ export function checkRunRecordStore(octokit: Octokit, owner: string, repo: strin
   };
   return {
     mode: 'check-run',
-    async writeStage(write) {
+    async writeStage(write, current) {
       const full = write.output ?? '';
       const text = [...full].length > MAX_TEXT ? [...full].slice(0, MAX_TEXT - 1).join('') + '…' : full;
       const meta = {
@@ -107,7 +107,26 @@ export function checkRunRecordStore(octokit: Octokit, owner: string, repo: strin
         ...(write.name ? { n: write.name } : {}),
         ...(text !== full ? { c: 1 } : {}),
       };
-      const data = await create(`${marker}/${write.key}`, checkFields(write.status), meta, write.status, text, write.link);
+      const name = `${marker}/${write.key}`;
+      // This attempt's own queued or running check run is completed in place, so none stays spinning in the checks list.
+      if (current && compareRuns(current, write) === 0 && (current.status === 'pending' || current.status === 'running')) {
+        const call = `PATCH /repos/${owner}/${repo}/check-runs/${current.id} (name ${name})`;
+        try {
+          const { data } = await octokit.rest.checks.update({
+            owner,
+            repo,
+            check_run_id: current.id,
+            ...checkFields(write.status),
+            external_id: JSON.stringify(meta),
+            ...(write.link ? { details_url: write.link } : {}),
+            output: { title: write.status, summary: write.status, text },
+          });
+          return decodeCheckRun(data as unknown as ApiCheckRun, marker) as StageRecord;
+        } catch (error) {
+          throw apiFailure(call, error);
+        }
+      }
+      const data = await create(name, checkFields(write.status), meta, write.status, text, write.link);
       return decodeCheckRun(data, marker) as StageRecord;
     },
     async writeManifest(write) {

@@ -81,6 +81,8 @@ export class OutputCutter {
   cut(n: number): { kept: string; closer: string } {
     let end = Math.max(0, Math.min(n, this.text.length));
     if (end > 0 && end < this.text.length && /[\uD800-\uDBFF]/.test(this.text[end - 1])) end--;
+    // Never inside an escape (`<` and its zero-width spaces), so the kept text unescapes to a prefix of the output.
+    if (end < this.text.length) end -= /<\u200B+[!/A-Za-z]*$/.exec(this.text.slice(Math.max(0, end - 24), end))?.[0].length ?? 0;
     const kept = this.text.slice(0, end);
     // The last line that starts before the cut.
     let lo = 0;

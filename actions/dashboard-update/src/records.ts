@@ -74,7 +74,8 @@ export interface ManifestWrite {
 /** Where the stage records live: commit statuses, check runs, or (mode none) the comment itself. */
 export interface RecordStore {
   readonly mode: 'status' | 'check-run' | 'none';
-  writeStage(write: StageWrite): Promise<StageRecord>;
+  /** `current`: the stage's record as this writer last saw it (a check run of the same attempt is completed in place). */
+  writeStage(write: StageWrite, current?: StageRecord): Promise<StageRecord>;
   writeManifest(write: ManifestWrite): Promise<ManifestRecord[]>;
   /** Every record of this dashboard's marker on the commit (all runs). */
   list(): Promise<AnyRecord[]>;

@@ -159,7 +159,8 @@ export async function syncDashboard(req: SyncRequest, deps: SyncDeps): Promise<S
         recorded: newer,
       };
     }
-    const record = await records.writeStage(req.update);
+    const current = (cache.records ?? []).find((r): r is StageRecord => r.kind === 'stage' && r.key === req.update!.key);
+    const record = await records.writeStage(req.update, current);
     mine.push(record);
     if (req.update.output) outputs.set(record.id, { text: req.update.output, cut: 0 });
   }

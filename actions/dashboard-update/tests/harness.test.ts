@@ -269,10 +269,11 @@ describe('dashboard-update on a pull request', () => {
     expect(github.issues.commitComments(PUSH_SHA)).toHaveLength(0);
   });
 
-  it('keeps each stage in a check run with record: check-run, the whole output included', async () => {
+  it('keeps each stage in a check run with record: check-run, the whole output included, completing its own running check run', async () => {
     const pr = nextPr++;
     const sha = '4'.repeat(40);
     await run({ mode: 'init', stages: 'plan: Plan', record: 'check-run' }, prEvent(pr, sha));
+    await run({ stage: 'plan', status: 'running', record: 'check-run' }, prEvent(pr, sha));
     const output = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
     const result = await run({ stage: 'plan', status: 'skipped', output, record: 'check-run' }, prEvent(pr, sha));
     expectClean(result);
