@@ -22,6 +22,7 @@ const ACTIONS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..'
 /** Concurrency groups of runs without shared services (one process = one "repository"). */
 const processGroups = new ConcurrencyGroups();
 let runCounter = 0;
+let lastRunId = 0;
 
 function triggers(wf: WorkflowFile): string[] {
   const on = wf.plain.on;
@@ -144,7 +145,10 @@ async function execute(
   });
   const payload = mergePayload(base, options.payload);
   const ref = refFor(event, payload, options.ref);
-  const runId = 1000 + ++runCounter + Math.floor(Math.random() * 100_000) * 1000;
+  // GitHub's run ids only grow, also across processes sharing --state: dashboard-update and promote-artifact order runs
+  // by them, so a later run must never look older than an earlier one.
+  const runId = (lastRunId = Math.max(lastRunId + 1, Math.floor(Date.now() / 10)));
+  ++runCounter;
   const headSha = event === 'pull_request' ? String((payload.pull_request as { head?: { sha?: string } })?.head?.sha ?? sha) : sha;
   if (services) {
     services.github.git.addCommit(repository, { sha: headSha });
