@@ -47881,11 +47881,14 @@ function getInputs(get = untrimmedInput, now = new Date(), env = process.env) {
             reader.fail('environment', `'${environment}' becomes part of the marker's name: expected letters, digits, '.', '_' or '-', e.g. production.`);
         }
     }
+    // A matrix leg loads a group of tables: in the writing modes, scope table takes a list and claims each.
+    const tables = scope === 'table' && writes ? [...new Set(splitList(tableFilter))].sort() : [tableFilter];
     if (scope === 'table') {
         if (tableFilter === '')
             reader.fail('table-filter', 'is required with scope: table: expected the table this job loads, e.g. orders.');
-        else if (!NAME_SEGMENT.test(tableFilter)) {
-            reader.fail('table-filter', `'${tableFilter}' becomes part of the marker's name with scope: table: expected letters, digits, '.', '_' or '-'.`);
+        const bad = tables.filter((table) => !NAME_SEGMENT.test(table));
+        if (tableFilter !== '' && bad.length > 0) {
+            reader.fail('table-filter', `${bad.map((b) => `'${b}'`).join(', ')} becomes part of the marker's name with scope: table: expected ${writes ? 'table names' : 'one table name'} of letters, digits, '.', '_' or '-'${writes ? ', comma separated' : ''}.`);
         }
     }
     const claimTtlMinutes = reader.integer('claim-ttl-minutes', { default: 360, min: 1, max: 60 * 24 * 30 });
@@ -47925,6 +47928,7 @@ function getInputs(get = untrimmedInput, now = new Date(), env = process.env) {
         bucket,
         prefix,
         tableFilter,
+        tables,
         expectedTables,
         minFragments,
         failIfLoaded,
@@ -48583,8 +48587,9 @@ function sampleText(t) {
 
 
 
-function modeContext(store, inputs, batchPrefix) {
-    const table = inputs.scope === 'table' ? inputs.tableFilter : '';
+function modeContext(store, inputs, batchPrefix, table = inputs.tables[0], shared = {}) {
+    if (inputs.scope !== 'table')
+        table = '';
     return {
         store,
         inputs,
@@ -48592,6 +48597,7 @@ function modeContext(store, inputs, batchPrefix) {
         names: scopeNames(inputs.scope, inputs.markerName, inputs.environment, table),
         fields: { batchId: inputs.batchId, scope: inputs.scope, environment: inputs.environment, table },
         who: actorOf(readRunContext()),
+        shared,
     };
 }
 const blank = (verdict, ok) => ({ verdict, ok, problems: [], warnings: [], rows: [], claimed: false });
@@ -48684,10 +48690,7 @@ async function runMarkLoaded(c) {
         requireClaim: inputs.requireClaim,
         listingDigest: inputs.listingDigest,
         dryRun: inputs.dryRun,
-        currentDigest: async () => {
-            const scan = await scanBatch(store, c.batchPrefix, { ignore: ignoreRules(inputs.ignore), concurrency: inputs.concurrency });
-            return listingDigest(scan.tables);
-        },
+        currentDigest: () => (c.shared.digest ??= scanBatch(store, c.batchPrefix, { ignore: ignoreRules(inputs.ignore), concurrency: inputs.concurrency }).then((scan) => listingDigest(scan.tables))),
     });
     const markerUri = store.uri(`${c.batchPrefix}${c.names.marker}`);
     const batch = `Batch ${inputs.batchId}`;
@@ -48764,6 +48767,43 @@ async function runRelease(c) {
     }
     report.rows.push(['Claim', claimUri]);
     return report;
+}
+/**
+ * A matrix leg's group of tables (scope table, several tables in table-filter): the mode runs for each table in
+ * name order. A claim is all or nothing: when one table is refused, the tables this step claimed are released.
+ */
+async function runPerTable(store, inputs, batchPrefix, mode) {
+    if (inputs.scope !== 'table' || inputs.tables.length < 2)
+        return mode(modeContext(store, inputs, batchPrefix));
+    const reports = [];
+    const shared = {};
+    for (const table of inputs.tables) {
+        const report = await mode(modeContext(store, inputs, batchPrefix, table, shared));
+        reports.push(report);
+        if (!report.ok && mode === runClaim)
+            break;
+    }
+    const ok = reports.length === inputs.tables.length && reports.every((r) => r.ok);
+    if (mode === runClaim && !ok) {
+        for (const [i, report] of reports.entries()) {
+            if (!report.claimed || report.verdict === 'claim taken back by this run')
+                continue;
+            await runRelease(modeContext(store, inputs, batchPrefix, inputs.tables[i]));
+            report.warnings.push(`Table ${inputs.tables[i]} was claimed and released again: the group is claimed whole or not at all.`);
+        }
+    }
+    const first = reports[0];
+    return {
+        verdict: `${inputs.tables.length} tables: ${reports.map((r, i) => `${inputs.tables[i]} ${r.verdict}`).join(', ')}`,
+        ok,
+        problems: reports.flatMap((r) => r.problems),
+        warnings: reports.flatMap((r) => r.warnings),
+        rows: reports.flatMap((r, i) => r.rows.map(([k, v]) => [`${k} (${inputs.tables[i]})`, v])),
+        claimed: ok && reports.every((r) => r.claimed),
+        claim: first.claim && { ...first.claim, claimId: reports.map((r) => r.claim?.claimId ?? '').join(',') },
+        loaded: reports.every((r) => r.loaded) ? first.loaded : undefined,
+        digest: first.digest,
+    };
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -49186,7 +49226,7 @@ async function main() {
             requestTimeoutMs: timeoutMs,
         });
         try {
-            report = await MODES[inputs.mode](modeContext(store, inputs, batchPrefix));
+            report = await runPerTable(store, inputs, batchPrefix, MODES[inputs.mode]);
         }
         catch (error) {
             // An S3 failure is reported like a failed check, so the summary still says what happened.

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputReader, type InputGetter } from '@pipeline-actions/kit';
+import { InputReader, splitList, type InputGetter } from '@pipeline-actions/kit';
 import { DEFAULT_BATCH_ID_PATTERN, checkBatchId, compileBatchIdPattern } from './batch-id.js';
 import { DEFAULT_IGNORE } from './fragments.js';
 import { GITHUB_MATRIX_LIMIT } from './matrix.js';
@@ -28,6 +28,8 @@ export interface Inputs {
   /** Empty or ending in '/'. */
   prefix: string;
   tableFilter: string;
+  /** The tables the claim and marker cover with scope table (a matrix leg's group in the writing modes); [tableFilter] otherwise. */
+  tables: string[];
   expectedTables: string[];
   minFragments: number;
   failIfLoaded: boolean;
@@ -154,12 +156,15 @@ export function getInputs(get: InputGetter = untrimmedInput, now: Date = new Dat
       );
     }
   }
+  // A matrix leg loads a group of tables: in the writing modes, scope table takes a list and claims each.
+  const tables = scope === 'table' && writes ? [...new Set(splitList(tableFilter))].sort() : [tableFilter];
   if (scope === 'table') {
     if (tableFilter === '') reader.fail('table-filter', 'is required with scope: table: expected the table this job loads, e.g. orders.');
-    else if (!NAME_SEGMENT.test(tableFilter)) {
+    const bad = tables.filter((table) => !NAME_SEGMENT.test(table));
+    if (tableFilter !== '' && bad.length > 0) {
       reader.fail(
         'table-filter',
-        `'${tableFilter}' becomes part of the marker's name with scope: table: expected letters, digits, '.', '_' or '-'.`,
+        `${bad.map((b) => `'${b}'`).join(', ')} becomes part of the marker's name with scope: table: expected ${writes ? 'table names' : 'one table name'} of letters, digits, '.', '_' or '-'${writes ? ', comma separated' : ''}.`,
       );
     }
   }
@@ -208,6 +213,7 @@ export function getInputs(get: InputGetter = untrimmedInput, now: Date = new Dat
     bucket,
     prefix,
     tableFilter,
+    tables,
     expectedTables,
     minFragments,
     failIfLoaded,

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { InputErrors, runStep, UserError, UserErrors, writeSummary } from '@pipeline-actions/kit';
 import { tableOutputs } from './fragments.js';
 import { defaultSummaryFile, getInputs, untrimmedInput, type Inputs } from './inputs.js';
-import { modeContext, runClaim, runMarkLoaded, runRelease, runValidate, type ModeReport } from './modes.js';
+import { runClaim, runMarkLoaded, runPerTable, runRelease, runValidate, type ModeReport } from './modes.js';
 import { createS3Store } from './s3-store.js';
 import { renderInputFailure, renderSummary } from './summary.js';
 
@@ -38,7 +38,7 @@ export async function main(): Promise<void> {
       requestTimeoutMs: timeoutMs,
     });
     try {
-      report = await MODES[inputs.mode](modeContext(store, inputs, batchPrefix));
+      report = await runPerTable(store, inputs, batchPrefix, MODES[inputs.mode]);
     } catch (error) {
       // An S3 failure is reported like a failed check, so the summary still says what happened.
       if (!(error instanceof UserError)) throw error;

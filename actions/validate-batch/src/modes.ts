@@ -36,10 +36,18 @@ export interface ModeContext {
   names: ScopeNames;
   fields: ScopeFields;
   who: Actor;
+  /** What the tables of one step share: the batch is listed once for the digest however many tables are marked. */
+  shared: { digest?: Promise<string> };
 }
 
-export function modeContext(store: BatchStore, inputs: Inputs, batchPrefix: string): ModeContext {
-  const table = inputs.scope === 'table' ? inputs.tableFilter : '';
+export function modeContext(
+  store: BatchStore,
+  inputs: Inputs,
+  batchPrefix: string,
+  table = inputs.tables[0],
+  shared: ModeContext['shared'] = {},
+): ModeContext {
+  if (inputs.scope !== 'table') table = '';
   return {
     store,
     inputs,
@@ -47,6 +55,7 @@ export function modeContext(store: BatchStore, inputs: Inputs, batchPrefix: stri
     names: scopeNames(inputs.scope, inputs.markerName, inputs.environment, table),
     fields: { batchId: inputs.batchId, scope: inputs.scope, environment: inputs.environment, table },
     who: actorOf(readRunContext()),
+    shared,
   };
 }
 
@@ -148,10 +157,10 @@ export async function runMarkLoaded(c: ModeContext): Promise<ModeReport> {
     requireClaim: inputs.requireClaim,
     listingDigest: inputs.listingDigest,
     dryRun: inputs.dryRun,
-    currentDigest: async () => {
-      const scan = await scanBatch(store, c.batchPrefix, { ignore: ignoreRules(inputs.ignore), concurrency: inputs.concurrency });
-      return listingDigest(scan.tables);
-    },
+    currentDigest: () =>
+      (c.shared.digest ??= scanBatch(store, c.batchPrefix, { ignore: ignoreRules(inputs.ignore), concurrency: inputs.concurrency }).then(
+        (scan) => listingDigest(scan.tables),
+      )),
   });
   const markerUri = store.uri(`${c.batchPrefix}${c.names.marker}`);
   const batch = `Batch ${inputs.batchId}`;
@@ -231,4 +240,41 @@ export async function runRelease(c: ModeContext): Promise<ModeReport> {
   }
   report.rows.push(['Claim', claimUri]);
   return report;
+}
+
+type ModeRunner = (c: ModeContext) => Promise<ModeReport>;
+
+/**
+ * A matrix leg's group of tables (scope table, several tables in table-filter): the mode runs for each table in
+ * name order. A claim is all or nothing: when one table is refused, the tables this step claimed are released.
+ */
+export async function runPerTable(store: BatchStore, inputs: Inputs, batchPrefix: string, mode: ModeRunner): Promise<ModeReport> {
+  if (inputs.scope !== 'table' || inputs.tables.length < 2) return mode(modeContext(store, inputs, batchPrefix));
+  const reports: ModeReport[] = [];
+  const shared = {};
+  for (const table of inputs.tables) {
+    const report = await mode(modeContext(store, inputs, batchPrefix, table, shared));
+    reports.push(report);
+    if (!report.ok && mode === runClaim) break;
+  }
+  const ok = reports.length === inputs.tables.length && reports.every((r) => r.ok);
+  if (mode === runClaim && !ok) {
+    for (const [i, report] of reports.entries()) {
+      if (!report.claimed || report.verdict === 'claim taken back by this run') continue;
+      await runRelease(modeContext(store, inputs, batchPrefix, inputs.tables[i]));
+      report.warnings.push(`Table ${inputs.tables[i]} was claimed and released again: the group is claimed whole or not at all.`);
+    }
+  }
+  const first = reports[0];
+  return {
+    verdict: `${inputs.tables.length} tables: ${reports.map((r, i) => `${inputs.tables[i]} ${r.verdict}`).join(', ')}`,
+    ok,
+    problems: reports.flatMap((r) => r.problems),
+    warnings: reports.flatMap((r) => r.warnings),
+    rows: reports.flatMap((r, i) => r.rows.map(([k, v]): [string, string] => [`${k} (${inputs.tables[i]})`, v])),
+    claimed: ok && reports.every((r) => r.claimed),
+    claim: first.claim && { ...first.claim, claimId: reports.map((r) => r.claim?.claimId ?? '').join(',') },
+    loaded: reports.every((r) => r.loaded) ? first.loaded : undefined,
+    digest: first.digest,
+  };
 }

@@ -179,6 +179,33 @@ suite('claim, mark-loaded and release against moto', () => {
     expect(ordersAgain.errors).toEqual([expect.stringContaining('already loaded for environment qa, table orders')]);
   });
 
+  it('claims a matrix leg’s tables whole or not at all, and marks each', async () => {
+    const id = newBatch();
+    await seed(id);
+    const leg = { 'batch-id': id, scope: 'table', 'table-filter': 'orders, customers', environment: 'qa' };
+    const claim = await run({ mode: 'claim', ...leg }, '7701');
+    expect(claim.errors).toEqual([]);
+    expect(claim.outputs.claimed).toBe('true');
+    expect(claim.outputs['claim-id'].split(',')).toHaveLength(2);
+    const mark = await run({ mode: 'mark-loaded', ...leg }, '7701');
+    expect(mark.errors).toEqual([]);
+    expect(await read(`validated/${id}/.loaded-qa-customers`)).toContain('"table": "customers"');
+    expect(await read(`validated/${id}/.loaded-qa-orders`)).toContain('"table": "orders"');
+
+    // Another run's group that overlaps a loaded table claims nothing: the table it could take is given back.
+    const other = newBatch();
+    await seed(other);
+    await put(
+      `validated/${other}/.loaded-qa-orders`,
+      JSON.stringify({ loaded_by: 'leg-1', environment: 'qa', scope: 'table', table: 'orders' }),
+    );
+    const refused = await run({ mode: 'claim', ...leg, 'batch-id': other }, '7702');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs.claimed).toBe('false');
+    expect(refused.errors).toEqual([expect.stringContaining('already loaded for environment qa, table orders by leg-1')]);
+    expect(await read(`validated/${other}/.claim-qa-customers`)).toBeUndefined();
+  });
+
   it('reads the old per-batch .loaded marker and reports it', async () => {
     const id = newBatch();
     await seed(id);
