@@ -2,8 +2,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { findPythonWithMoto } from '../../../packages/testing/src/s3-server.js';
 import { mrkdwn, renderSlackMessage } from '../render-slack.js';
-import { sampleBatchId } from '../seed.js';
-import { runnerPaths } from '../steps.js';
+import { sampleBatchId, sampleFragments, SAMPLE_TABLES } from '../repos.js';
+import { showRun } from '../show.js';
+import { Transcript } from '../transcript.js';
 
 describe('renderSlackMessage', () => {
   it('renders header, fields as Label: value, and context with links as label (url)', () => {
@@ -33,11 +34,45 @@ describe('renderSlackMessage', () => {
   });
 });
 
-describe('runnerPaths', () => {
-  it('shows runner directories as $GITHUB_WORKSPACE and $RUNNER_TEMP', () => {
-    expect(runnerPaths('/tmp/r-1/workspace/artifact and /tmp/r-1/temp/summary.md', '/tmp/r-1')).toBe(
-      '$GITHUB_WORKSPACE/artifact and $RUNNER_TEMP/summary.md',
-    );
+describe('sampleFragments', () => {
+  it('writes id,value lines per CSV part under validated/<batch>/<table>/, as the stand-in loader reads them', () => {
+    const fragments = sampleFragments('batch_20261124_233015');
+    expect(fragments).toHaveLength(SAMPLE_TABLES.reduce((n, t) => n + t.fragments, 0));
+    expect(fragments[0].key).toBe('validated/batch_20261124_233015/patients/part-00001.csv');
+    expect(fragments[0].body.split('\n')[0]).toBe('1,patients row 1 of part 1');
+    const ids = fragments
+      .filter((f) => f.key.includes('/patients/'))
+      .flatMap((f) =>
+        f.body
+          .trim()
+          .split('\n')
+          .map((l) => l.split(',')[0]),
+      );
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('showRun', () => {
+  it("hides a step's own output lines unless verbose, and keeps annotations, summaries and outputs", () => {
+    const transcript = [
+      '● Job [job]',
+      '  ▶ step',
+      '      raw output line',
+      '      ##[error]broken',
+      '      summary:',
+      '      │ ### done',
+      '      outputs: a=1',
+      '  ✗ step: failure (0.1 s)',
+    ];
+    const run = { transcript } as Parameters<typeof showRun>[2];
+    const quiet = new Transcript();
+    showRun(quiet, { title: 't', subtitle: 's' }, run, false);
+    expect(quiet.text()).not.toContain('raw output line');
+    expect(quiet.text()).toContain('##[error]broken');
+    expect(quiet.text()).toContain('│ ### done');
+    const verbose = new Transcript();
+    showRun(verbose, { title: 't', subtitle: 's' }, run, true);
+    expect(verbose.text()).toContain('raw output line');
   });
 });
 
