@@ -3,12 +3,12 @@
 // fails never reaches QA, production refuses a version that skipped QA, a rollback names the right previous version,
 // and a failed production smoke test prints the rollback command.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { motoAvailable } from '../../../packages/testing/src/s3-server.js';
 import { startLocalServices, type LocalServices, type RunResult } from '../src/index.js';
-import { makeRepo, readable, removeRepos, results, run, RUN_TIMEOUT } from './helpers.js';
+import { makeRepo, readable, removeRepos, results, run, RUN_TIMEOUT, workflowFile } from './helpers.js';
 
 const maybe = motoAvailable() ? describe : describe.skip;
 if (!motoAvailable()) console.warn('SKIPPED: the scenarios need moto (python3 -m pip install "moto[server]")');
@@ -19,6 +19,9 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
   let services: LocalServices;
   beforeAll(async () => {
     services = await startLocalServices();
+    // The repository's workflows as the GitHub API knows them, for dispatch-workflow.
+    for (const name of WORKFLOWS)
+      services.github.workflows.addWorkflow('octo-org/pipeline-demo', `${name}.yml`, readFileSync(workflowFile(name), 'utf8'));
   }, RUN_TIMEOUT);
   afterAll(async () => {
     await services?.stop();
@@ -178,6 +181,8 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
       const built = await build('release four', { auto_promote: 'true' });
       expect(built.run.jobs['promote-qa'].result).toBe('success');
       expect(built.run.jobs['promote-qa'].outputs['run-url']).toMatch(/\/actions\/runs\/\d+/);
+      const dispatched = services.github.workflows.dispatches.at(-1);
+      expect(dispatched).toMatchObject({ status: 200, body: { inputs: { artifact_version: built.version } } });
     },
     RUN_TIMEOUT,
   );

@@ -10,6 +10,8 @@ import { makeRepo, readable, removeRepos, results, run, RUN_TIMEOUT } from './he
 const maybe = motoAvailable() ? describe : describe.skip;
 if (!motoAvailable()) console.warn('SKIPPED: the scenarios need moto (python3 -m pip install "moto[server]")');
 
+const REVIEWER_GATED = ['production', 'ingestion-production', 'infra-apply'];
+
 maybe('redcap-pipeline.yml', () => {
   let services: LocalServices;
   let repo: string;
@@ -30,7 +32,8 @@ maybe('redcap-pipeline.yml', () => {
 
   async function scheduled(cron: string): Promise<{ run: RunResult; added: number; slack: string[] }> {
     const before = { rows: await rows(), slack: services.slack.messages.length };
-    const result = await run(services, 'redcap-pipeline', repo, { event: 'schedule', cron });
+    // The reviewer-gated environments of the other workflows are protected: the unattended run needs none of them.
+    const result = await run(services, 'redcap-pipeline', repo, { event: 'schedule', cron, protect: REVIEWER_GATED });
     return { run: result, added: (await rows()) - before.rows, slack: slackSince(before.slack) };
   }
 
@@ -40,6 +43,7 @@ maybe('redcap-pipeline.yml', () => {
       const { run: result, added, slack } = await scheduled('0 2 * * *');
       expect(results(result)).toEqual({ prepare: 'success', pipeline: 'success', notify: 'success' });
       expect(result.jobs.prepare.outputs).toMatchObject({ environment: 'production', project: '', 'batch-size': '50', 'dry-run': 'false' });
+      expect(result.transcript.join('\n')).toContain('environment: redcap-production');
       expect(added).toBe(5 * 50);
       expect(await exports('production')).toEqual(
         expect.arrayContaining([expect.stringMatching(/\/output\/gap\.csv$/), expect.stringMatching(/\/logs\/pipeline\.log$/)]),
