@@ -43144,6 +43144,84 @@ function shortSha(sha) {
 
 
 
+;// CONCATENATED MODULE: ./src/command.ts
+/** Slash commands in pull request comments, with a grammar: `/plan`, `/plan platform`, `/bootstrap apply`. */
+/** An argument reaches shell steps and CLIs: never an option (`-x`), never a character outside this set. */
+const SAFE_ARG = /^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/;
+const SAFE_ARG_FORM = "words of letters, digits, '.', '_', '/' and '-', not starting with '-'";
+const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** Longer first lines are refused unread: a command is a few words. */
+const MAX_FIRST_LINE = 512;
+/**
+ * Text from a comment, made safe to show in a reason, a notice or the summary: cut to `max` characters, and
+ * everything outside letters, digits, space and `. _ / - : = , + @` replaced by '?' (no quotes, `$(`, backticks,
+ * control characters), so a reason pasted into a shell or Markdown by mistake stays inert.
+ */
+function shown(text, max = 40) {
+    const chars = [...text];
+    return `${chars
+        .slice(0, max)
+        .join('')
+        .replace(/[^A-Za-z0-9 ._/:=,+@-]/g, '?')}${chars.length > max ? '…' : ''}`;
+}
+/** `/plan, /plan platform, /apply, /bootstrap apply` (list form: `/plan [args]`). */
+function allowedForms(grammar, prefix) {
+    const forms = [];
+    for (const [name, lists] of grammar) {
+        if (!lists)
+            forms.push(`${prefix}${name} [args]`);
+        else
+            for (const args of lists)
+                forms.push([`${prefix}${name}`, ...args].join(' '));
+    }
+    return forms.join(', ');
+}
+/** Parses the first line of a comment against the grammar. Reads at most MAX_FIRST_LINE characters of the body. */
+function parseCommand(body, prefix, grammar) {
+    const forms = allowedForms(grammar, prefix);
+    // Only the head of the body is read: a 1 MB comment costs no more than a short one.
+    const head = body.slice(0, MAX_FIRST_LINE + 2);
+    const newline = head.search(/\r?\n/);
+    const tooLong = newline < 0 ? body.length > MAX_FIRST_LINE : newline > MAX_FIRST_LINE;
+    const firstLine = (newline < 0 ? head : head.slice(0, newline)).trim();
+    const attempted = firstLine.startsWith(prefix);
+    const refuse = (refusal) => ({ command: '', args: '', accepted: false, attempted, refusal });
+    if (!attempted)
+        return refuse(`the comment's first line does not start with '${prefix}' (allowed: ${forms})`);
+    if (tooLong)
+        return refuse(`the command line is longer than ${MAX_FIRST_LINE} characters (allowed: ${forms})`);
+    const [word = '', ...args] = firstLine
+        .slice(prefix.length)
+        .trim()
+        .split(/[ \t]+/);
+    if (word === '')
+        return refuse(`the comment names no command after '${prefix}' (allowed: ${forms})`);
+    const command = COMMAND_NAME.test(word) ? word.toLowerCase() : '';
+    if (!grammar.has(command))
+        return refuse(`'${shown(prefix + word)}' is not an allowed command (allowed: ${forms})`);
+    const unsafe = args.find((a) => !SAFE_ARG.test(a));
+    if (unsafe !== undefined) {
+        return refuse(`the argument '${shown(unsafe)}' of '${prefix}${command}' is not allowed: arguments are ${SAFE_ARG_FORM} (allowed: ${forms})`);
+    }
+    const lists = grammar.get(command);
+    if (lists && !lists.some((list) => list.length === args.length && list.every((a, i) => a === args[i]))) {
+        const asked = [`${prefix}${command}`, ...args].join(' ');
+        return refuse(`'${shown(asked, 80)}' is not an allowed form (allowed: ${forms})`);
+    }
+    return { command, args: args.join(' '), accepted: true, attempted, refusal: '' };
+}
+/** Decides whether a comment runs a command: only new comments on pull requests, only allowed forms. */
+function routeComment(comment, prefix, grammar) {
+    const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
+    const decision = parseCommand(comment.body, prefix, grammar);
+    const refuse = (refusal) => ({ ...decision, command: '', args: '', accepted: false, refusal });
+    if (!comment.onPullRequest)
+        return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
+    if (comment.action !== 'created')
+        return refuse(`Comment on ${where} was ${shown(comment.action)}, not created: only new comments run commands.`);
+    return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/cron.ts
@@ -43573,84 +43651,6 @@ function pullRequestRefusal(pull, repository) {
 }
 function isFork(pull, repository) {
     return pull.headRepo.toLowerCase() !== (pull.baseRepo || repository).toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/command.ts
-/** Slash commands in pull request comments, with a grammar: `/plan`, `/plan platform`, `/bootstrap apply`. */
-/** An argument reaches shell steps and CLIs: never an option (`-x`), never a character outside this set. */
-const SAFE_ARG = /^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/;
-const SAFE_ARG_FORM = "words of letters, digits, '.', '_', '/' and '-', not starting with '-'";
-const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-/** Longer first lines are refused unread: a command is a few words. */
-const MAX_FIRST_LINE = 512;
-/**
- * Text from a comment, made safe to show in a reason, a notice or the summary: cut to `max` characters, and
- * everything outside letters, digits, space and `. _ / - : = , + @` replaced by '?' (no quotes, `$(`, backticks,
- * control characters), so a reason pasted into a shell or Markdown by mistake stays inert.
- */
-function shown(text, max = 40) {
-    const chars = [...text];
-    return `${chars
-        .slice(0, max)
-        .join('')
-        .replace(/[^A-Za-z0-9 ._/:=,+@-]/g, '?')}${chars.length > max ? '…' : ''}`;
-}
-/** `/plan, /plan platform, /apply, /bootstrap apply` (list form: `/plan [args]`). */
-function allowedForms(grammar, prefix) {
-    const forms = [];
-    for (const [name, lists] of grammar) {
-        if (!lists)
-            forms.push(`${prefix}${name} [args]`);
-        else
-            for (const args of lists)
-                forms.push([`${prefix}${name}`, ...args].join(' '));
-    }
-    return forms.join(', ');
-}
-/** Parses the first line of a comment against the grammar. Reads at most MAX_FIRST_LINE characters of the body. */
-function parseCommand(body, prefix, grammar) {
-    const forms = allowedForms(grammar, prefix);
-    // Only the head of the body is read: a 1 MB comment costs no more than a short one.
-    const head = body.slice(0, MAX_FIRST_LINE + 2);
-    const newline = head.search(/\r?\n/);
-    const tooLong = newline < 0 ? body.length > MAX_FIRST_LINE : newline > MAX_FIRST_LINE;
-    const firstLine = (newline < 0 ? head : head.slice(0, newline)).trim();
-    const attempted = firstLine.startsWith(prefix);
-    const refuse = (refusal) => ({ command: '', args: '', accepted: false, attempted, refusal });
-    if (!attempted)
-        return refuse(`the comment's first line does not start with '${prefix}' (allowed: ${forms})`);
-    if (tooLong)
-        return refuse(`the command line is longer than ${MAX_FIRST_LINE} characters (allowed: ${forms})`);
-    const [word = '', ...args] = firstLine
-        .slice(prefix.length)
-        .trim()
-        .split(/[ \t]+/);
-    if (word === '')
-        return refuse(`the comment names no command after '${prefix}' (allowed: ${forms})`);
-    const command = COMMAND_NAME.test(word) ? word.toLowerCase() : '';
-    if (!grammar.has(command))
-        return refuse(`'${shown(prefix + word)}' is not an allowed command (allowed: ${forms})`);
-    const unsafe = args.find((a) => !SAFE_ARG.test(a));
-    if (unsafe !== undefined) {
-        return refuse(`the argument '${shown(unsafe)}' of '${prefix}${command}' is not allowed: arguments are ${SAFE_ARG_FORM} (allowed: ${forms})`);
-    }
-    const lists = grammar.get(command);
-    if (lists && !lists.some((list) => list.length === args.length && list.every((a, i) => a === args[i]))) {
-        const asked = [`${prefix}${command}`, ...args].join(' ');
-        return refuse(`'${shown(asked, 80)}' is not an allowed form (allowed: ${forms})`);
-    }
-    return { command, args: args.join(' '), accepted: true, attempted, refusal: '' };
-}
-/** Decides whether a comment runs a command: only new comments on pull requests, only allowed forms. */
-function routeComment(comment, prefix, grammar) {
-    const where = `${comment.onPullRequest ? 'pull request' : 'issue'} #${comment.number || '?'}`;
-    const decision = parseCommand(comment.body, prefix, grammar);
-    const refuse = (refusal) => ({ ...decision, command: '', args: '', accepted: false, refusal });
-    if (!comment.onPullRequest)
-        return refuse(`Comment on ${where} runs no command: commands run only from pull request comments.`);
-    if (comment.action !== 'created')
-        return refuse(`Comment on ${where} was ${shown(comment.action)}, not created: only new comments run commands.`);
-    return decision.accepted ? decision : refuse(`Comment on ${where} runs no command: ${decision.refusal}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/requires.ts
@@ -44282,6 +44282,7 @@ function num(value) {
 
 
 
+
 /** The entry point, as GitHub's action template and `@github/local-action` expect it. */
 async function run() {
     await runStep(main);
@@ -44381,6 +44382,12 @@ function renderSummary(r) {
         `- **Environment:** ${r.environment ? `\`${r.environment}\`` : '(none)'}${r.shouldRun ? '' : ' · should-run: false'}`,
         `- **Trigger:** ${r.trigger}${command}`,
         `- **Reason:** ${r.reason}`,
+        ...(r.headSha
+            ? [
+                `- **Pull request:** #${r.prNumber} head \`${r.headSha.slice(0, 7)}\` on \`${shown(r.headRef, 80)}\` (${r.prState}, ${r.isFork === 'true' ? `fork ${shown(r.headRepo, 80) || '(deleted)'}` : 'same repository'}) into \`${r.baseRef}\``,
+            ]
+            : []),
+        ...(r.actorPermission ? [`- **Actor:** ${r.actor} (${r.actorPermission})`] : []),
     ].join('\n');
 }
 

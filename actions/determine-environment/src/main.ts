@@ -10,6 +10,7 @@ import {
   UserErrors,
   writeSummary,
 } from '@pipeline-actions/kit';
+import { shown } from './command.js';
 import { driftReport, workflowFileName, workflowFilePath, workflowTriggers, type WorkflowTriggers } from './drift.js';
 import { createGitHubReader } from './github-api.js';
 import { guardResolution } from './guard.js';
@@ -116,5 +117,11 @@ export function renderSummary(r: Resolution): string {
     `- **Environment:** ${r.environment ? `\`${r.environment}\`` : '(none)'}${r.shouldRun ? '' : ' · should-run: false'}`,
     `- **Trigger:** ${r.trigger}${command}`,
     `- **Reason:** ${r.reason}`,
+    ...(r.headSha
+      ? [
+          `- **Pull request:** #${r.prNumber} head \`${r.headSha.slice(0, 7)}\` on \`${shown(r.headRef, 80)}\` (${r.prState}, ${r.isFork === 'true' ? `fork ${shown(r.headRepo, 80) || '(deleted)'}` : 'same repository'}) into \`${r.baseRef}\``,
+        ]
+      : []),
+    ...(r.actorPermission ? [`- **Actor:** ${r.actor} (${r.actorPermission})`] : []),
   ].join('\n');
 }

@@ -154,6 +154,9 @@ describe('the pull request behind a comment', () => {
       'base-ref': 'main',
       environment: 'preview',
     });
+    expect(result.summary).toContain(
+      '- **Pull request:** #42 head `0123456` on `feature/qa-dashboard` (open, same repository) into `main`\n- **Actor:** write-user (write)',
+    );
   });
 
   it("refuses a command on a fork's pull request", async () => {
