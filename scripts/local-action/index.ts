@@ -3,8 +3,10 @@
 // Why a wrapper: local-action finds the @actions/* packages to stub with `pnpm list`, whose first entry in a pnpm
 // workspace is the root project, so the root declares them as dependencies; and local-action's own launcher runs
 // `pnpm dlx tsx`, which pnpm 12 refuses for an unapproved esbuild build. Here tsx comes from the workspace.
+// Its @actions/github stub reads GITHUB_API_URL when it is imported, before the dotenv file is loaded, so the
+// file's API and server URLs are also put in the process environment.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,9 +29,14 @@ if (!existsSync(envFile)) {
 }
 const localAction = join(root, 'node_modules', '@github', 'local-action', 'src', 'index.ts');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const early: Record<string, string> = {};
+for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+  const m = /^(GITHUB_API_URL|GITHUB_SERVER_URL|GITHUB_GRAPHQL_URL)=(.+)$/.exec(line.trim());
+  if (m) early[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+}
 const result = spawnSync(tsx, [localAction, 'run', '.', 'src/main.ts', envFile], {
   cwd: actionDir,
   stdio: 'inherit',
-  env: { ...process.env, NODE_PACKAGE_MANAGER: 'pnpm' },
+  env: { ...process.env, ...early, NODE_PACKAGE_MANAGER: 'pnpm' },
 });
 process.exit(result.status ?? 1);
