@@ -48900,7 +48900,15 @@ async function run() {
     await runStep(main);
 }
 async function main() {
-    const inputs = getInputs();
+    let inputs;
+    try {
+        inputs = getInputs();
+    }
+    catch (error) {
+        if (error instanceof InputErrors)
+            await writeSummary(`**Dispatch:** nothing dispatched: ${error.errors.map((e) => `\`${e.input}\``).join(', ')} invalid; see the errors in the log.`);
+        throw error;
+    }
     const context = readRunContext();
     const octokit = createOctokit(inputs.token);
     const what = { workflow: inputs.workflow, ref: inputs.ref, repository: `${inputs.owner}/${inputs.repo}` };

@@ -8,7 +8,7 @@ import {
   waitForRun,
   type DispatchResult,
 } from '@pipeline-actions/dispatch';
-import { readRunContext, runStep, UserError, writeSummary } from '@pipeline-actions/kit';
+import { InputErrors, readRunContext, runStep, UserError, writeSummary } from '@pipeline-actions/kit';
 import { createOctokit } from '@pipeline-actions/kit/github';
 import { getInputs, type Inputs } from './inputs.js';
 import { renderSummary, type Dispatched } from './report.js';
@@ -22,7 +22,16 @@ export async function run(): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  const inputs = getInputs();
+  let inputs: Inputs;
+  try {
+    inputs = getInputs();
+  } catch (error) {
+    if (error instanceof InputErrors)
+      await writeSummary(
+        `**Dispatch:** nothing dispatched: ${error.errors.map((e) => `\`${e.input}\``).join(', ')} invalid; see the errors in the log.`,
+      );
+    throw error;
+  }
   const context = readRunContext();
   const octokit = createOctokit(inputs.token);
   const what: Dispatched = { workflow: inputs.workflow, ref: inputs.ref, repository: `${inputs.owner}/${inputs.repo}` };

@@ -96,6 +96,7 @@ describe('on github.com (run details)', () => {
     expect(result.errors.join('\n')).toMatch(/Input 'correlation': 'newest' is not one of: auto, run-details, distinct-id/);
     expect(result.errors.join('\n')).toMatch(/Input 'repository': 'nope' is not valid: expected owner\/name/);
     expect(github.workflows.dispatches.length).toBe(before);
+    expect(result.summary).toMatch(/nothing dispatched: `workflow`, `repository`, `inputs`, `correlation`, `wait-timeout-minutes` invalid/);
   });
 });
 

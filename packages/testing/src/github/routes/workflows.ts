@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
-import { ghError, paginate, userJson, type FakeGitHub, type FakeRequest, type FakeResponse } from '../server.js';
-import { isoSeconds, repositoryJson } from './issues.js';
+import { ghError, paginate, type FakeGitHub, type FakeRequest, type FakeResponse } from '../server.js';
+import { repositoryJson } from './issues.js';
+import { apiBase, htmlBase, jobsJson, repoOf, runJson, sha1, workflowJson } from './workflow-json.js';
+import { createdFilter, defaultLifecycle, parseWorkflow, render } from './workflow-definitions.js';
 
 export type RunStatus = 'queued' | 'in_progress' | 'completed';
 export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral';
@@ -84,64 +84,7 @@ export interface WorkflowsState {
   run(runId: number): FakeWorkflowRun | undefined;
 }
 
-/** What the fake reads from a workflow file. */
-interface ParsedWorkflow {
-  name?: string;
-  runName?: string;
-  dispatch: boolean;
-  inputs: Record<string, { type?: string; required?: boolean; default?: unknown; options?: string[] }>;
-  jobs: { name: string; steps: string[] }[];
-}
-
-function parseWorkflow(yaml: string): ParsedWorkflow {
-  const doc = (parseYaml(yaml) ?? {}) as Record<string, unknown>;
-  const on = doc.on;
-  const dispatch =
-    on === 'workflow_dispatch' ||
-    (Array.isArray(on) && on.includes('workflow_dispatch')) ||
-    (typeof on === 'object' && on !== null && 'workflow_dispatch' in on);
-  const trigger = (
-    typeof on === 'object' && on !== null && !Array.isArray(on) ? (on as Record<string, unknown>).workflow_dispatch : undefined
-  ) as { inputs?: ParsedWorkflow['inputs'] } | null | undefined;
-  const jobs = Object.entries(
-    (doc.jobs ?? {}) as Record<string, { name?: string; steps?: { name?: string; uses?: string; run?: string }[] }>,
-  ).map(([key, job]) => ({
-    name: job?.name ?? key,
-    steps: (job?.steps ?? []).map((s) => s.name ?? (s.uses ? `Run ${s.uses}` : `Run ${String(s.run ?? '').split('\n')[0]}`)),
-  }));
-  return {
-    name: typeof doc.name === 'string' ? doc.name : undefined,
-    runName: typeof doc['run-name'] === 'string' ? doc['run-name'] : undefined,
-    dispatch,
-    inputs: trigger?.inputs ?? {},
-    jobs,
-  };
-}
-
-/** `${{ inputs.x }}`, `${{ github.event.inputs.x }}`, `${{ github.ref_name }}` and `${{ github.actor }}`; anything else becomes ''. */
-function render(template: string, context: { inputs: Record<string, string>; refName: string; actor: string }): string {
-  return template.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
-    const input = /^(?:github\.event\.)?inputs\.([A-Za-z0-9_-]+)$/.exec(expr);
-    if (input) return context.inputs[input[1]] ?? '';
-    if (expr === 'github.ref_name') return context.refName;
-    if (expr === 'github.actor') return context.actor;
-    if (expr === 'github.event_name') return 'workflow_dispatch';
-    return '';
-  });
-}
-
-/** Queued for two reads (the dispatcher's and the first poll), then each step of each job, then success. */
-function defaultLifecycle(jobs: FakeJob[]): RunStage[] {
-  return [
-    { status: 'queued' },
-    { status: 'queued' },
-    ...jobs.flatMap((job) => job.steps.map((step): RunStage => ({ status: 'in_progress', job: job.name, step }))),
-    { status: 'completed', conclusion: 'success' },
-  ];
-}
-
 const WORKFLOWS_DIR = '.github/workflows';
-const sha1 = (...parts: string[]) => createHash('sha1').update(parts.join('\0')).digest('hex');
 const refName = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, '');
 
 export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
@@ -183,159 +126,16 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
     run: (runId) => state.runs.find((r) => r.id === runId),
   };
 
-  const repoOf = (req: FakeRequest) => `${req.params.owner}/${req.params.repo}`;
-  const htmlBase = (req: FakeRequest) => `${req.baseUrl}/${repoOf(req)}`;
-  const apiBase = (req: FakeRequest) => `${req.baseUrl}/repos/${repoOf(req)}`;
   const visible = (run: FakeWorkflowRun) => run.visibleAt <= Date.now();
   const findWorkflow = (repo: string, idOrFile: string) =>
     state.workflows.find((w) => w.repo === repo && (String(w.id) === idOrFile || w.path === `${WORKFLOWS_DIR}/${idOrFile}`));
+
+  const workflowOf = (run: FakeWorkflowRun) => state.workflows.find((w) => w.id === run.workflowId)!;
 
   function moveTo(run: FakeWorkflowRun, index: number): void {
     run.stage = Math.min(index, run.stages.length - 1);
     run.updatedAt = new Date();
     if (run.stages[run.stage].status !== 'queued') run.startedAt ??= run.updatedAt;
-  }
-
-  const workflowJson = (req: FakeRequest, w: FakeWorkflow) => ({
-    id: w.id,
-    node_id: `W_${Buffer.from(String(w.id)).toString('base64url')}`,
-    name: w.name,
-    path: w.path,
-    state: 'active',
-    created_at: isoSeconds(w.createdAt),
-    updated_at: isoSeconds(w.createdAt),
-    url: `${apiBase(req)}/actions/workflows/${w.id}`,
-    html_url: `${htmlBase(req)}/blob/${state.defaultBranch}/${w.path}`,
-    badge_url: `${htmlBase(req)}/workflows/${encodeURIComponent(w.name)}/badge.svg`,
-  });
-
-  function runJson(req: FakeRequest, run: FakeWorkflowRun): Record<string, unknown> {
-    const w = state.workflows.find((x) => x.id === run.workflowId)!;
-    const stage = run.stages[run.stage];
-    const api = `${apiBase(req)}/actions/runs/${run.id}`;
-    const [owner, name] = run.repo.split('/');
-    const repository = repositoryJson(owner, name, req.baseUrl);
-    const actor = userJson({ login: run.actor, id: 583231, type: 'User' }, req.baseUrl);
-    const person = { name: 'Octo Cat', email: 'octocat@example.com' };
-    return {
-      id: run.id,
-      name: w.name,
-      node_id: `WFR_${Buffer.from(String(run.id)).toString('base64url')}`,
-      check_suite_id: run.id + 1,
-      check_suite_node_id: `CS_${run.id + 1}`,
-      head_branch: run.headBranch,
-      head_sha: run.headSha,
-      path: w.path,
-      display_title: run.displayTitle,
-      run_number: run.runNumber,
-      run_attempt: 1,
-      event: run.event,
-      status: stage.status,
-      conclusion: stage.status === 'completed' ? stage.conclusion : null,
-      workflow_id: w.id,
-      url: api,
-      html_url: `${htmlBase(req)}/actions/runs/${run.id}`,
-      pull_requests: [],
-      referenced_workflows: [],
-      created_at: isoSeconds(run.createdAt),
-      updated_at: isoSeconds(run.updatedAt),
-      run_started_at: isoSeconds(run.startedAt ?? run.createdAt),
-      actor,
-      triggering_actor: actor,
-      jobs_url: `${api}/jobs`,
-      logs_url: `${api}/logs`,
-      check_suite_url: `${apiBase(req)}/check-suites/${run.id + 1}`,
-      artifacts_url: `${api}/artifacts`,
-      cancel_url: `${api}/cancel`,
-      rerun_url: `${api}/rerun`,
-      previous_attempt_url: null,
-      workflow_url: `${apiBase(req)}/actions/workflows/${w.id}`,
-      head_commit: {
-        id: run.headSha,
-        tree_id: sha1('tree', run.headSha),
-        message: 'Commit on the dispatched ref',
-        timestamp: isoSeconds(run.createdAt),
-        author: person,
-        committer: person,
-      },
-      repository,
-      head_repository: repository,
-    };
-  }
-
-  /** Job and step states at the run's current stage: jobs before the current one succeeded, later ones wait or are skipped. */
-  function jobsJson(req: FakeRequest, run: FakeWorkflowRun): Record<string, unknown>[] {
-    const stage = run.stages[run.stage];
-    const stamp = isoSeconds(run.updatedAt);
-    const started = isoSeconds(run.startedAt ?? run.createdAt);
-    const at =
-      stage.status === 'queued'
-        ? -1
-        : Math.max(
-            0,
-            run.jobs.findIndex((j) => j.name === stage.job),
-          );
-    const focusJob =
-      stage.status === 'completed' && !stage.job ? (stage.conclusion === 'success' ? run.jobs.length : run.jobs.length - 1) : at;
-    return run.jobs.map((job, i) => {
-      let status: RunStatus = 'queued';
-      let conclusion: string | null = null;
-      let stepAt = -1;
-      let stepConclusion: string | null = null;
-      if (stage.status === 'in_progress') {
-        if (i < at) [status, conclusion, stepAt] = ['completed', 'success', job.steps.length];
-        else if (i === at) [status, stepAt] = ['in_progress', Math.max(0, job.steps.indexOf(stage.step ?? ''))];
-      } else if (stage.status === 'completed') {
-        status = 'completed';
-        if (i < focusJob || stage.conclusion === 'success') [conclusion, stepAt] = ['success', job.steps.length];
-        else if (i === focusJob) {
-          conclusion = stage.conclusion;
-          stepAt = Math.max(0, stage.step ? job.steps.indexOf(stage.step) : job.steps.length - 1);
-          stepConclusion = stage.conclusion;
-        } else conclusion = 'skipped';
-      }
-      const steps =
-        status === 'queued'
-          ? []
-          : job.steps.map((name, n) => {
-              const done = n < stepAt || (n === stepAt && stepConclusion !== null);
-              const current = n === stepAt && status === 'in_progress';
-              const skipped = status === 'completed' && n > stepAt;
-              return {
-                name,
-                number: n + 1,
-                status: done || skipped ? 'completed' : current ? 'in_progress' : 'queued',
-                conclusion: done ? (n === stepAt ? stepConclusion : 'success') : skipped ? 'skipped' : null,
-                started_at: done || current ? started : null,
-                completed_at: done || skipped ? stamp : null,
-              };
-            });
-      return {
-        id: job.id,
-        run_id: run.id,
-        run_url: `${apiBase(req)}/actions/runs/${run.id}`,
-        run_attempt: 1,
-        node_id: `CR_${Buffer.from(String(job.id)).toString('base64url')}`,
-        head_sha: run.headSha,
-        url: `${apiBase(req)}/actions/jobs/${job.id}`,
-        html_url: `${htmlBase(req)}/actions/runs/${run.id}/job/${job.id}`,
-        status,
-        conclusion,
-        created_at: isoSeconds(run.createdAt),
-        started_at: status === 'queued' ? isoSeconds(run.createdAt) : started,
-        completed_at: status === 'completed' ? stamp : null,
-        name: job.name,
-        steps,
-        check_run_url: `${apiBase(req)}/check-runs/${job.id}`,
-        labels: ['ubuntu-latest'],
-        runner_id: status === 'queued' ? null : 1,
-        runner_name: status === 'queued' ? null : 'GitHub Actions 1',
-        runner_group_id: status === 'queued' ? null : 1,
-        runner_group_name: status === 'queued' ? null : 'GitHub Actions',
-        workflow_name: state.workflows.find((w) => w.id === run.workflowId)?.name ?? null,
-        head_branch: run.headBranch,
-      };
-    });
   }
 
   function dispatch(req: FakeRequest): FakeResponse {
@@ -434,7 +234,10 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
       .filter((r) => created(r.createdAt))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
     const page = paginate(req, runs);
-    return { ...page, body: { total_count: runs.length, workflow_runs: (page.body as FakeWorkflowRun[]).map((r) => runJson(req, r)) } };
+    return {
+      ...page,
+      body: { total_count: runs.length, workflow_runs: (page.body as FakeWorkflowRun[]).map((r) => runJson(req, r, workflowOf(r))) },
+    };
   }
 
   const visibleRun = (req: FakeRequest) => {
@@ -454,11 +257,14 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
   github.route('GET', '/repos/:owner/:repo/actions/workflows', (req) => {
     const list = state.workflows.filter((w) => w.repo === repoOf(req));
     const page = paginate(req, list);
-    return { ...page, body: { total_count: list.length, workflows: (page.body as FakeWorkflow[]).map((w) => workflowJson(req, w)) } };
+    return {
+      ...page,
+      body: { total_count: list.length, workflows: (page.body as FakeWorkflow[]).map((w) => workflowJson(req, w, state.defaultBranch)) },
+    };
   });
   github.route('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id', (req) => {
     const w = findWorkflow(repoOf(req), req.params.workflow_id);
-    return w ? { status: 200, body: workflowJson(req, w) } : ghError(404, 'Not Found');
+    return w ? { status: 200, body: workflowJson(req, w, state.defaultBranch) } : ghError(404, 'Not Found');
   });
   github.route('POST', '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches', dispatch);
   github.route('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id/runs', (req) => {
@@ -471,12 +277,12 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
     if (!run) return ghError(404, 'Not Found');
     if (state.advanceOnRead && run.read && run.stage < run.stages.length - 1) moveTo(run, run.stage + 1);
     run.read = true;
-    return { status: 200, body: runJson(req, run) };
+    return { status: 200, body: runJson(req, run, workflowOf(run)) };
   });
   github.route('GET', '/repos/:owner/:repo/actions/runs/:run_id/jobs', (req) => {
     const run = visibleRun(req);
     if (!run) return ghError(404, 'Not Found');
-    const jobs = jobsJson(req, run);
+    const jobs = jobsJson(req, run, workflowOf(run).name);
     const page = paginate(req, jobs);
     return { ...page, body: { total_count: jobs.length, jobs: page.body } };
   });
@@ -531,28 +337,4 @@ export function registerWorkflowsRoutes(github: FakeGitHub): WorkflowsState {
   }
 
   return state;
-}
-
-/** GitHub's `created` search qualifier: `>=T`, `>T`, `<=T`, `<T`, `A..B` or a date. */
-function createdFilter(value: string): (date: Date) => boolean {
-  const range = /^(.+)\.\.(.+)$/.exec(value);
-  if (range) {
-    const [from, to] = [Date.parse(range[1]), Date.parse(range[2])];
-    return (d) => d.getTime() >= from && d.getTime() <= to;
-  }
-  const m = /^(>=|<=|>|<)?(.+)$/.exec(value)!;
-  const t = Date.parse(m[2]);
-  const s = (d: Date) => Math.floor(d.getTime() / 1000) * 1000;
-  switch (m[1]) {
-    case '>=':
-      return (d) => s(d) >= t;
-    case '>':
-      return (d) => s(d) > t;
-    case '<=':
-      return (d) => s(d) <= t;
-    case '<':
-      return (d) => s(d) < t;
-    default:
-      return (d) => d.toISOString().slice(0, 10) === m[2].slice(0, 10);
-  }
 }
