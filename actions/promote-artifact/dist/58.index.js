@@ -24,7 +24,10 @@ var external_node_fs_ = __webpack_require__(73024);
 var promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ../../packages/kit/src/index.ts + 5 modules
 var src = __webpack_require__(51863);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
 ;// CONCATENATED MODULE: ../../packages/kit/src/s3.ts
+
 /**
  * An S3 client on the SDK's standard credential chain and standard retry mode.
  * The SDK is imported on first use so actions that make no S3 call never load it.
@@ -34,7 +37,14 @@ async function createS3Client(settings = {}) {
     const { S3Client } = await __webpack_require__.e(/* import() */ 232).then(__webpack_require__.t.bind(__webpack_require__, 79232, 19));
     const region = s3Region(settings);
     const timeouts = settings.connectionTimeoutMs || settings.requestTimeoutMs
-        ? { requestHandler: { connectionTimeout: settings.connectionTimeoutMs, requestTimeout: settings.requestTimeoutMs } }
+        ? {
+            requestHandler: {
+                connectionTimeout: settings.connectionTimeoutMs,
+                requestTimeout: settings.requestTimeoutMs,
+                // Without it the SDK only logs a warning when the request timeout passes, and waits on.
+                throwOnRequestTimeout: true,
+            },
+        }
         : {};
     const client = new S3Client({
         region,
@@ -131,7 +141,6 @@ const keepNonXmlErrorBodies = (next) => async (args) => {
     const type = response.headers?.['content-type'] ?? '';
     if (/xml/i.test(type) || response.body === undefined)
         return result;
-    const { Readable } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 57075, 23));
     const chunks = [];
     let size = 0;
     for await (const chunk of response.body) {
@@ -141,17 +150,15 @@ const keepNonXmlErrorBodies = (next) => async (args) => {
             chunks.push(buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
-    if (!/^\s*<\?xml|^\s*<Error>/i.test(text))
+    if (text.trim() !== '' && !/^\s*<\?xml|^\s*<Error>/i.test(text))
         nonXmlFirstLines.set(response, text
             .split(/\r?\n/)
             .find((l) => l.trim() !== '')
             ?.trim() ?? '');
-    response.body = Readable.from([Buffer.from(text)]);
+    response.body = external_node_stream_.Readable.from([Buffer.from(text)]);
     return result;
 };
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
 ;// CONCATENATED MODULE: ./src/s3-store.ts
 
 

@@ -128,9 +128,8 @@ export function getInputs(get?: InputGetter): Inputs {
   const levels = COMPRESSION_LEVELS[compression];
   const compressionLevel =
     compression === 'none' ? 0 : r.integer('compression-level', { default: levels.default, min: levels.min, max: levels.max });
-  const limit = (name: string) => (r.raw(name) === '' ? undefined : r.integer(name, { min: 1 }));
-  const maxExtractBytes = limit('max-extract-bytes');
-  const maxExtractFiles = limit('max-extract-files');
+  const maxExtractBytes = r.raw('max-extract-bytes') === '' ? undefined : r.integer('max-extract-bytes', { min: 1 });
+  const maxExtractFiles = r.raw('max-extract-files') === '' ? undefined : r.integer('max-extract-files', { min: 1 });
 
   const store = r.enumeration<Store>('store', ['github', 's3', 'both'], { default: 'github' });
   const bucket = r.string('bucket');
