@@ -53,6 +53,12 @@ function ancestors(workflow: WorkflowModel, job: JobModel): JobModel[] {
   return [...seen].map((id) => byId.get(id)).filter((j): j is JobModel => j !== undefined);
 }
 
+/** The ref is exactly one output of the guard job (the SHA it resolved), not a ref built around it (refs/pull/N/head). */
+function resolvedBy(guard: JobModel, ref: string): boolean {
+  const match = /^\$\{\{\s*needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(ref);
+  return match !== null && match[1] === guard.id;
+}
+
 /**
  * No pwn request: on issue_comment, pull_request_target and workflow_run, a checkout of another ref (the pull
  * request's code) needs a guard before it (a job it needs, or an earlier step) that checked the pull request comes
@@ -76,7 +82,7 @@ export function lintPwnRequest(workflow: WorkflowModel): Finding[] {
           rule: 'pwn-request',
           message: `${where} runs pull-request code with this repository's secrets and token, and no job before it checked that the pull request is from this repository and the actor's permission (add a job with determine-environment, forks: refuse, allowed-permission: write, and make this job need it)`,
         });
-      } else if (!guardedHere && !guardJobs.some((guard) => ref.includes(`needs.${guard.id}.outputs.`))) {
+      } else if (!guardedHere && !guardJobs.some((guard) => resolvedBy(guard, ref))) {
         findings.push({
           file: workflow.file,
           line: step.line,

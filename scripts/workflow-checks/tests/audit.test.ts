@@ -79,6 +79,19 @@ describe('pwn-request', () => {
     expect(lintPwnRequest(workflow(text))[0].message).toMatch(/not the SHA the checking job resolved: check out needs\.route\.outputs/);
   });
 
+  test('flags a ref built around a guard output (the old pr-dashboard: refs/pull/<pr-number>/head)', () => {
+    const text = commentWorkflow(`${ROUTE}
+  apply:
+    needs: route
+    runs-on: ubuntu-latest
+    permissions: {contents: read}
+    steps:
+      - uses: ${CHECKOUT}
+        with:
+          ref: refs/pull/\${{ needs.route.outputs.pr-number }}/head`);
+    expect(lintPwnRequest(workflow(text)).map((f) => f.rule)).toEqual(['pwn-request']);
+  });
+
   test('pull_request and push workflows and checkouts of the default ref are not pwn requests', () => {
     const checkout = `
   ci:
