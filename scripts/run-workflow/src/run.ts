@@ -154,13 +154,16 @@ async function execute(
     services.github.git.addCommit(repository, { sha: headSha });
     if (sha !== headSha) services.github.git.addCommit(repository, { sha });
   }
+  // A push runs on the commit it pushed (payload.after), whatever payload the caller gave.
+  const runSha = event === 'push' && typeof payload.after === 'string' && /^[0-9a-f]{40}$/.test(payload.after) ? payload.after : sha;
+  if (services && runSha !== sha) services.github.git.addCommit(repository, { sha: runSha });
   const github: Record<string, unknown> = {
     event_name: event,
     event: payload,
     ref,
     ref_name: ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge'),
     ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
-    sha: event === 'pull_request' ? sha : sha,
+    sha: runSha,
     head_ref: event.startsWith('pull_request') ? String((payload.pull_request as { head?: { ref?: string } })?.head?.ref ?? '') : '',
     base_ref: event.startsWith('pull_request') ? String((payload.pull_request as { base?: { ref?: string } })?.base?.ref ?? '') : '',
     repository,
