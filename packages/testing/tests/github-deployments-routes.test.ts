@@ -60,14 +60,31 @@ describe('fake GitHub deployments', () => {
       state: 'success',
       log_url: 'https://example.com/run/1',
     });
-    await octokit.rest.repos.createDeploymentStatus({ ...o, deployment_id: next.id, state: 'in_progress', log_url: 'https://example.com/run/2', auto_inactive: false });
-    await octokit.rest.repos.createDeploymentStatus({ ...o, deployment_id: next.id, state: 'success', log_url: 'https://example.com/run/2', auto_inactive: false });
+    await octokit.rest.repos.createDeploymentStatus({
+      ...o,
+      deployment_id: next.id,
+      state: 'in_progress',
+      log_url: 'https://example.com/run/2',
+      auto_inactive: false,
+    });
+    await octokit.rest.repos.createDeploymentStatus({
+      ...o,
+      deployment_id: next.id,
+      state: 'success',
+      log_url: 'https://example.com/run/2',
+      auto_inactive: false,
+    });
     expect((await octokit.rest.repos.listDeploymentStatuses({ ...o, deployment_id: next.id })).data.map((s) => s.state)).toEqual([
       'success',
       'in_progress',
     ]);
     expect(old.statuses.at(-1)?.state).toBe('success');
-    await octokit.rest.repos.createDeploymentStatus({ ...o, deployment_id: next.id, state: 'success', log_url: 'https://example.com/run/3' });
+    await octokit.rest.repos.createDeploymentStatus({
+      ...o,
+      deployment_id: next.id,
+      state: 'success',
+      log_url: 'https://example.com/run/3',
+    });
     expect(old.statuses.at(-1)?.state).toBe('inactive');
     const bad = await octokit.rest.repos
       .createDeploymentStatus({ ...o, deployment_id: next.id, state: 'done' as 'success' })
