@@ -150,9 +150,11 @@ maybe('pr-dashboard.yml', () => {
       services.github.reviews.add({ pullNumber: 1, login: 'lead', state: 'APPROVED', commitId: head });
       const applied = await comment(1, '/apply', 'dev');
       expect(results(applied)).toMatchObject({ route: 'success', gate: 'success', apply: 'success', report: 'success' });
-      const transcript = applied.transcript.join('\n');
-      expect(transcript).toContain(digest(services.secrets.INFRA_APPLY_CREDENTIALS));
-      expect(transcript).not.toContain(digest(services.secrets.INFRA_PLAN_CREDENTIALS));
+      // The apply job's own log: make apply ran with the apply credentials, not the plan credentials.
+      const log = applied.transcript.join('\n');
+      const applyLog = log.slice(log.indexOf('[apply]'), log.indexOf('[report]'));
+      expect(applyLog).toContain(digest(services.secrets.INFRA_APPLY_CREDENTIALS));
+      expect(applyLog).not.toContain(digest(services.secrets.INFRA_PLAN_CREDENTIALS));
       expect(pendingRows(1)).toEqual([]);
     },
     RUN_TIMEOUT,
