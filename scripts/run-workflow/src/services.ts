@@ -93,6 +93,15 @@ function baseVarsAndSecrets(s3: S3TestServer, slack: SlackServer, github: FakeGi
 export async function startLocalServices(options: LocalServicesOptions = {}): Promise<LocalServices> {
   const started: { stop(): Promise<void> }[] = [];
   try {
+    // sshd + PostgreSQL start while moto does (both take seconds); their vars are added once the services exist.
+    let tunnelReady: Promise<TunnelTargets> | undefined;
+    let tunnelStart: Promise<TunnelTargets> | undefined =
+      options.ssh || options.postgres
+        ? startTunnelTargets({ dataDir: options.stateDir ? join(options.stateDir, 'postgres') : undefined, database: DB_NAME })
+        : undefined;
+    // Handled now (the rejection surfaces when ensureTunnelTargets awaits it); a failure below still stops them.
+    tunnelStart?.catch(() => undefined);
+    started.push({ stop: async () => (await tunnelStart?.catch(() => undefined))?.stop() });
     const s3 = await startS3Server();
     started.push(s3);
     const github = await startFakeGitHub();
@@ -111,7 +120,6 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       loadGitHubState(github, join(stateDir, 'github.json'));
       loadSlackState(slack, join(stateDir, 'slack.json'));
     }
-    let tunnelStart: Promise<TunnelTargets> | undefined;
     const services: LocalServices = {
       s3,
       s3Client,
@@ -123,7 +131,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       images: [],
       stateDir,
       ensureTunnelTargets: () => {
-        tunnelStart ??= startTunnelTargets({ dataDir: stateDir ? join(stateDir, 'postgres') : undefined, database: DB_NAME }).then((t) => {
+        tunnelStart ??= startTunnelTargets({ dataDir: stateDir ? join(stateDir, 'postgres') : undefined, database: DB_NAME });
+        return (tunnelReady ??= tunnelStart.then((t) => {
           services.tunnel = t;
           Object.assign(services.vars, {
             BASTION_HOST: t.address,
@@ -133,8 +142,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
           });
           services.secrets.BASTION_SSH_KEY = t.sshd.clientKey.privateKey;
           return t;
-        });
-        return tunnelStart;
+        }));
       },
       snapshot: async () => ({
         s3: await listAllObjects(s3Client),
@@ -150,7 +158,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
           saveSlackState(slack, join(stateDir, 'slack.json'));
         }
         s3Client.destroy();
-        if (tunnelStart) await (await tunnelStart.catch(() => undefined))?.stop();
+        // The tunnel targets' entry is first in `started`: it stops last.
         for (const s of started.reverse()) await s.stop();
       },
     };
