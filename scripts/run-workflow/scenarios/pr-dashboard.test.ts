@@ -31,10 +31,10 @@ maybe('pr-dashboard.yml', () => {
   });
 
   /** A pull request of this repository (or a fork) whose head is the fixture's commit. */
-  function openPull(number: number, options: { state?: 'open' | 'closed'; headRepo?: string } = {}) {
+  function openPull(number: number, options: { state?: 'open' | 'closed'; headRepo?: string; headSha?: string } = {}) {
     services.github.issues.addPull({
       number,
-      headSha: head,
+      headSha: options.headSha ?? head,
       headRef: `feature-${number}`,
       state: options.state ?? 'open',
       headRepo: options.headRepo,

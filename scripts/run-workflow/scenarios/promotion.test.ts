@@ -110,7 +110,7 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
     RUN_TIMEOUT,
   );
 
-  let v2: { version: string; repo: string };
+  let v2: { version: string; repo: string; run: RunResult };
   test(
     'production refuses a version that skipped QA',
     async () => {
