@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { lintNumberDefault, lintPrivilegedUserCode, lintPwnRequest } from '../audit.js';
 import { workflow } from './helpers.js';
 
@@ -185,5 +188,31 @@ jobs:
   test('accepts the event-based default and string defaults', () => {
     expect(lintNumberDefault(workflow(dispatch("github.event_name != 'workflow_dispatch' && 50 || inputs.batch_size")))).toEqual([]);
     expect(lintNumberDefault(workflow(dispatch("inputs.project || 'all'")))).toEqual([]);
+  });
+});
+
+describe('the reference workflows as they were before the audit (tests/fixtures/before-audit) are found', () => {
+  const before = (name: string) =>
+    workflow(
+      readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'before-audit', `${name}.yml`), 'utf8'),
+      name,
+    );
+
+  test('redcap-pipeline: inputs.batch_size || 50', () => {
+    expect(lintNumberDefault(before('redcap-pipeline')).length).toBeGreaterThan(0);
+  });
+
+  test('pr-dashboard: three checkouts of refs/pull/<n>/head on issue_comment, apply credentials next to make', () => {
+    const old = before('pr-dashboard');
+    expect(lintPwnRequest(old).map((f) => f.message.split(':')[0])).toEqual([
+      'job "plan" step 2',
+      'job "apply" step 2',
+      'job "bootstrap" step 2',
+    ]);
+    expect(lintPrivilegedUserCode(old).map((f) => f.message.split(' step')[0])).toEqual(['job "ci"', 'job "apply"', 'job "bootstrap"']);
+  });
+
+  test('ci-deploy-dev: make build with contents: write and id-token: write', () => {
+    expect(lintPrivilegedUserCode(before('ci-deploy-dev')).map((f) => f.message.split(' step')[0])).toEqual(['job "build"']);
   });
 });
