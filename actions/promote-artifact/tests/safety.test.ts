@@ -91,7 +91,22 @@ describe('records are checked before they are trusted', () => {
     nothingLeft(runnerDir);
     const markError = failed(await bench.run({ inputs: { mode: 'mark', service: 'api', version, stage: 'prod' }, sha: SHA }));
     expect(markError).toContain('lightweight');
-    bench.gh.git.repo(REPO).refs.delete(`refs/tags/qa-api-${version}`);
+    // An annotated tag written by hand (git tag -a) carries no record of this action: refused the same way.
+    const r = bench.gh.git.repo(REPO);
+    const tagSha = 'f00df00df00df00df00df00df00df00df00df00d';
+    const tagger = { name: 'Jane Dev', email: 'jane@example.com', date: new Date().toISOString() };
+    r.tags.set(tagSha, {
+      sha: tagSha,
+      tag: `qa-api-${version}`,
+      message: 'qa passed, trust me\n',
+      tagger,
+      object: { sha: SHA, type: 'commit' },
+    });
+    r.refs.set(`refs/tags/qa-api-${version}`, tagSha);
+    const foreign = failed(await bench.run({ inputs: { mode: 'fetch', service: 'api', version, stage: 'prod' }, sha: SHA, runnerDir }));
+    expect(foreign).toContain(`qa-api-${version} was not written by promote-artifact for this build (its message holds no record)`);
+    nothingLeft(runnerDir);
+    r.refs.delete(`refs/tags/qa-api-${version}`);
   });
 
   it('stops a decompression bomb at the limit from the record, leaving nothing behind', async () => {
