@@ -21,8 +21,8 @@ const ROUNDS = Number(process.env.VB_BENCH_ROUNDS ?? 3);
 const LATENCY_MS = Number(process.env.VB_BENCH_LATENCY_MS ?? 30);
 const SCALE_FRAGMENTS = Number(process.env.VB_BENCH_SCALE_FRAGMENTS ?? 1_000_000);
 const SCALE_TABLES = Number(process.env.VB_BENCH_SCALE_TABLES ?? 300);
-/** Which parts run: compare (vs aws s3 ls), scale, requests. */
-const PARTS = new Set((process.env.VB_BENCH_PARTS ?? 'compare,scale,requests').split(','));
+/** Which parts run: moto and index (vs aws s3 ls on each server), scale, requests. */
+const PARTS = new Set((process.env.VB_BENCH_PARTS ?? 'moto,index,scale,requests').split(','));
 const BUCKET = 'bench-batches';
 const BATCH = 'batch_20241101_120000';
 const CREDENTIALS = {
@@ -362,9 +362,8 @@ async function requestCountRow(): Promise<BenchRow> {
   }
 }
 
-async function compareRows(): Promise<BenchRow[]> {
+async function motoRow(): Promise<BenchRow> {
   const aws = findAws();
-  const n = FRAGMENTS.toLocaleString('en-US');
   console.error(`seeding ${FRAGMENTS} fragments in ${TABLES} tables into moto ...`);
   const server = await startSeededServer();
   console.error(`seeded in ${(server.seedMs / 1000).toFixed(1)} s; ${ROUNDS} round(s) of each tool`);
@@ -374,6 +373,19 @@ async function compareRows(): Promise<BenchRow[]> {
   } finally {
     await server.stop();
   }
+  // List requests each side makes: the root and every table's pages (each table also holds its placeholder), vs one recursive listing and one of the root.
+  const perTable = Math.ceil(FRAGMENTS / TABLES) + 1;
+  const requests = { ours: 1 + TABLES * Math.ceil(perTable / 1000), baseline: Math.ceil((FRAGMENTS + TABLES) / 1000) + 1 };
+  return row(
+    `validate-batch: ${FRAGMENTS.toLocaleString('en-US')} fragments in ${TABLES} tables, loopback moto S3`,
+    motoRuns,
+    `median of ${ROUNDS}; moto seeded in-process in ${(server.seedMs / 1000).toFixed(1)} s; server-bound: moto scans the whole bucket under one lock on every ListObjectsV2 (~0.3 s at 100k keys), and ours makes ${requests.ours} requests (a page or more a table) to the bash's ${requests.baseline} sequential ones`,
+  );
+}
+
+async function indexRow(): Promise<BenchRow> {
+  const aws = findAws();
+  const n = FRAGMENTS.toLocaleString('en-US');
   const index = await startIndexServer(benchKeys(), LATENCY_MS);
   let indexRuns: { ours: CommandRun[]; baseline: CommandRun[] };
   try {
@@ -381,26 +393,17 @@ async function compareRows(): Promise<BenchRow[]> {
   } finally {
     await index.stop();
   }
-  // List requests each side makes: the root and every table's pages (each table also holds its placeholder), vs one recursive listing and one of the root.
-  const perTable = Math.ceil(FRAGMENTS / TABLES) + 1;
-  const requests = { ours: 1 + TABLES * Math.ceil(perTable / 1000), baseline: Math.ceil((FRAGMENTS + TABLES) / 1000) + 1 };
-  return [
-    row(
-      `validate-batch: ${n} fragments in ${TABLES} tables, loopback moto S3`,
-      motoRuns,
-      `median of ${ROUNDS}; moto seeded in-process in ${(server.seedMs / 1000).toFixed(1)} s; server-bound: moto scans the whole bucket under one lock on every ListObjectsV2 (~0.3 s at 100k keys), and ours makes ${requests.ours} requests (a page or more a table) to the bash's ${requests.baseline} sequential ones`,
-    ),
-    row(
-      `validate-batch: ${n} fragments in ${TABLES} tables, loopback sorted-index S3 list server, ${LATENCY_MS} ms a request (synthetic)`,
-      indexRuns,
-      `median of ${ROUNDS}; S3's cost model (fixed cost a page, any bucket size): parallel table listing vs one sequential listing`,
-    ),
-  ];
+  return row(
+    `validate-batch: ${n} fragments in ${TABLES} tables, loopback sorted-index S3 list server, ${LATENCY_MS} ms a request (synthetic)`,
+    indexRuns,
+    `median of ${ROUNDS}; S3's cost model (fixed cost a page, any bucket size): parallel table listing vs one sequential listing`,
+  );
 }
 
 export default async function (): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  if (PARTS.has('compare')) rows.push(...(await compareRows()));
+  if (PARTS.has('moto')) rows.push(await motoRow());
+  if (PARTS.has('index')) rows.push(await indexRow());
   if (PARTS.has('scale')) rows.push(await scaleRow());
   if (PARTS.has('requests')) rows.push(await requestCountRow());
   return rows;
