@@ -40,6 +40,8 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
         await services.s3Client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `deployed/${stage}.txt` }))
       ).Body!.transformToString()
     ).trim();
+  /** The payload of the newest deployment promote-artifact recorded for a stage (its history, rollbacks included). */
+  const newestDeployment = (stage: string) => services.github.deployments.list('octo-org/pipeline-demo', stage)[0]?.payload;
   const tags = async () => (await services.snapshot()).github.tags.map((t) => t.name);
   const hasTag = async (stage: string, version: string) =>
     (await tags()).some((tag) => tag.startsWith(`${stage}-`) && tag.endsWith(version));
@@ -71,6 +73,7 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
       expect(await hasTag('build', built.version)).toBe(true);
       expect(await hasTag('dev', built.version)).toBe(true);
       expect(await deployed('dev')).toBe(`${built.version} release one`);
+      expect(newestDeployment('dev')).toMatchObject({ version: built.version });
       v1 = built;
     },
     RUN_TIMEOUT,
@@ -136,6 +139,7 @@ maybe('ci-deploy-dev.yml, promote-qa.yml, promote-prod.yml', () => {
       const rollback = await promoteProd(v2.repo, { rollback: 'true', skip_tests: 'true' });
       expect(results(rollback)).toEqual({ deploy: 'success', record: 'success', notify: 'success' });
       expect(rollback.jobs.deploy.outputs.version).toBe(v1.version);
+      expect(newestDeployment('prod')).toMatchObject({ version: v1.version, rollback: true });
       expect(await deployed('production')).toBe(`${v1.version} release one`);
 
       const v3 = await build('release three');
