@@ -48000,7 +48000,7 @@ async function verifyOwnWrite(store, key, body, id, answered) {
     if ((await store.createIfAbsent(key, body)) === 'created') {
         throw conditionalWritesRequired(store, key, 'a PutObject with If-None-Match: * on the existing key was accepted, not refused with 412');
     }
-    return { etag: back.etag };
+    return back;
 }
 
 ;// CONCATENATED MODULE: ./src/records.ts
@@ -48129,7 +48129,7 @@ async function listRootNames(store, batchPrefix) {
  * the old per-batch marker (unless it names another environment), the environment's marker for a table,
  * and for an environment the table markers another run wrote (a partial load).
  */
-async function readScopeState(store, batchPrefix, names, markerName, environment, who, rootNames) {
+async function readScopeState(store, batchPrefix, names, markerName, environment, who, rootNames, readClaim = true) {
     const root = rootNames ?? (await listRootNames(store, batchPrefix));
     const state = { others: [] };
     const candidates = [...root].filter((n) => n === markerName || n.startsWith(`${markerName}-`)).sort();
@@ -48146,7 +48146,7 @@ async function readScopeState(store, batchPrefix, names, markerName, environment
         else
             state.others.push(m);
     }
-    if (root.has(names.claim)) {
+    if (readClaim && root.has(names.claim)) {
         const got = await store.read(`${batchPrefix}${names.claim}`);
         if (got)
             state.claim = { ...parseRecord(got.body, 'claim', got.etag), name: names.claim };
@@ -48197,8 +48197,7 @@ async function claimBatch(req) {
         const claimId = (0,external_node_crypto_.randomUUID)();
         const created = await createVerified(store, claimKey, claimBody(req.fields, who, req.now(), claimId, req.listingDigest, req.ttlMinutes), claimId);
         if (created !== 'exists') {
-            const claim = await ownClaim(store, claimKey);
-            return afterTaking(req, { outcome: 'claimed', claim, notes });
+            return afterTaking(req, { outcome: 'claimed', claim: parseRecord(created.body, 'claim', created.etag), notes });
         }
         const got = await store.read(claimKey);
         if (got === undefined)
@@ -48225,21 +48224,15 @@ async function claimBatch(req) {
         const replaced = await replaceVerified(store, claimKey, body, claimId2, existing.etag);
         if (replaced === 'changed')
             continue; // someone else took it over or released it first: look again
-        const claim = await ownClaim(store, claimKey);
+        const claim = parseRecord(replaced.body, 'claim', replaced.etag);
         notes.push(`Took over the expired claim ${describeRecord(existing)}${run.state === 'ended' ? `: ${run.detail}` : ''}.`);
         return afterTaking(req, { outcome: 'taken-over', claim, replaced: existing, notes });
     }
     throw new UserError(`The claim ${store.uri(claimKey)} kept changing while it was read (${MAX_ROUNDS} rounds): other runs are claiming the same batch; re-run the job.`);
 }
-async function ownClaim(store, claimKey) {
-    const got = await store.read(claimKey);
-    if (!got)
-        throw new UserError(`The claim ${store.uri(claimKey)} disappeared right after it was created: another process deletes claims; check who writes under this prefix.`);
-    return parseRecord(got.body, 'claim', got.etag);
-}
 /** A run that marked the batch dropped its claim only after its marker was in place: read the markers again now that we hold the claim. */
 async function afterTaking(req, result) {
-    const state = await readScopeState(req.store, req.batchPrefix, req.names, req.markerName, req.fields.environment, req.who);
+    const state = await readScopeState(req.store, req.batchPrefix, req.names, req.markerName, req.fields.environment, req.who, undefined, false);
     if (!state.loaded)
         return result;
     await req.store.deleteIf(`${req.batchPrefix}${req.names.claim}`, result.claim.etag);

@@ -4,7 +4,6 @@ import { createVerified, replaceVerified } from './conditional.js';
 import { claimBody, describeRecord, isSameRun, parseRecord, type ClaimInfo } from './records.js';
 import type { RunStatusLookup } from './run-status.js';
 import { readScopeState, type FoundMarker, type ScopeRequest } from './scope-state.js';
-import type { BatchStore } from './store.js';
 
 /** A claim vanishing or changing under us is retried this many times before the step gives up. */
 const MAX_ROUNDS = 5;
@@ -43,8 +42,7 @@ export async function claimBatch(req: ClaimRequest): Promise<ClaimResult> {
       claimId,
     );
     if (created !== 'exists') {
-      const claim = await ownClaim(store, claimKey);
-      return afterTaking(req, { outcome: 'claimed', claim, notes });
+      return afterTaking(req, { outcome: 'claimed', claim: parseRecord(created.body, 'claim', created.etag), notes });
     }
     const got = await store.read(claimKey);
     if (got === undefined) continue; // released between our create and our read: try again
@@ -71,7 +69,7 @@ export async function claimBatch(req: ClaimRequest): Promise<ClaimResult> {
     const body = claimBody(req.fields, who, req.now(), claimId2, req.listingDigest, req.ttlMinutes, existing);
     const replaced = await replaceVerified(store, claimKey, body, claimId2, existing.etag);
     if (replaced === 'changed') continue; // someone else took it over or released it first: look again
-    const claim = await ownClaim(store, claimKey);
+    const claim = parseRecord(replaced.body, 'claim', replaced.etag);
     notes.push(`Took over the expired claim ${describeRecord(existing)}${run.state === 'ended' ? `: ${run.detail}` : ''}.`);
     return afterTaking(req, { outcome: 'taken-over', claim, replaced: existing, notes });
   }
@@ -80,18 +78,18 @@ export async function claimBatch(req: ClaimRequest): Promise<ClaimResult> {
   );
 }
 
-async function ownClaim(store: BatchStore, claimKey: string): Promise<ClaimInfo> {
-  const got = await store.read(claimKey);
-  if (!got)
-    throw new UserError(
-      `The claim ${store.uri(claimKey)} disappeared right after it was created: another process deletes claims; check who writes under this prefix.`,
-    );
-  return parseRecord(got.body, 'claim', got.etag);
-}
-
 /** A run that marked the batch dropped its claim only after its marker was in place: read the markers again now that we hold the claim. */
 async function afterTaking(req: ClaimRequest, result: Extract<ClaimResult, { claim: ClaimInfo }>): Promise<ClaimResult> {
-  const state = await readScopeState(req.store, req.batchPrefix, req.names, req.markerName, req.fields.environment, req.who);
+  const state = await readScopeState(
+    req.store,
+    req.batchPrefix,
+    req.names,
+    req.markerName,
+    req.fields.environment,
+    req.who,
+    undefined,
+    false,
+  );
   if (!state.loaded) return result;
   await req.store.deleteIf(`${req.batchPrefix}${req.names.claim}`, result.claim.etag);
   return { outcome: 'loaded', marker: state.loaded, notes: result.notes };

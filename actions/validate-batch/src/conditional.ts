@@ -1,5 +1,5 @@
 import { UserError } from '@pipeline-actions/kit';
-import type { BatchStore } from './store.js';
+import type { BatchStore, StoredObject } from './store.js';
 
 /** The one sentence every mode fails closed with on a store that does not honour conditional writes. */
 export function conditionalWritesRequired(store: BatchStore, key: string, what: string): UserError {
@@ -13,7 +13,7 @@ export function conditionalWritesRequired(store: BatchStore, key: string, what: 
  * second create of the same key (with the same body, so a store that ignores the condition changes nothing)
  * must be refused. Returns the ETag of the created object, or 'exists'.
  */
-export async function createVerified(store: BatchStore, key: string, body: string, id: string): Promise<{ etag: string } | 'exists'> {
+export async function createVerified(store: BatchStore, key: string, body: string, id: string): Promise<StoredObject | 'exists'> {
   if ((await store.createIfAbsent(key, body)) === 'exists') return 'exists';
   return verifyOwnWrite(store, key, body, id, 'the create was answered with success');
 }
@@ -25,12 +25,12 @@ export async function replaceVerified(
   body: string,
   id: string,
   etag: string,
-): Promise<{ etag: string } | 'changed'> {
+): Promise<StoredObject | 'changed'> {
   if ((await store.replaceIf(key, body, etag)) === 'changed') return 'changed';
   return verifyOwnWrite(store, key, body, id, 'the replace was answered with success');
 }
 
-async function verifyOwnWrite(store: BatchStore, key: string, body: string, id: string, answered: string): Promise<{ etag: string }> {
+async function verifyOwnWrite(store: BatchStore, key: string, body: string, id: string, answered: string): Promise<StoredObject> {
   const back = await store.read(key);
   if (back === undefined || !back.body.includes(`"${id}"`)) {
     throw conditionalWritesRequired(store, key, `${answered} but the object read back is another writer's`);
@@ -38,5 +38,5 @@ async function verifyOwnWrite(store: BatchStore, key: string, body: string, id: 
   if ((await store.createIfAbsent(key, body)) === 'created') {
     throw conditionalWritesRequired(store, key, 'a PutObject with If-None-Match: * on the existing key was accepted, not refused with 412');
   }
-  return { etag: back.etag };
+  return back;
 }

@@ -53,6 +53,7 @@ export async function readScopeState(
   environment: string,
   who: Actor | undefined,
   rootNames?: Set<string>,
+  readClaim = true,
 ): Promise<ScopeState> {
   const root = rootNames ?? (await listRootNames(store, batchPrefix));
   const state: ScopeState = { others: [] };
@@ -67,7 +68,7 @@ export async function readScopeState(
     if (blocks(m, names, markerName, environment, who)) state.loaded ??= m;
     else state.others.push(m);
   }
-  if (root.has(names.claim)) {
+  if (readClaim && root.has(names.claim)) {
     const got = await store.read(`${batchPrefix}${names.claim}`);
     if (got) state.claim = { ...parseRecord(got.body, 'claim', got.etag), name: names.claim };
   }
