@@ -39,6 +39,8 @@ export interface RunState {
   /** Artifacts uploaded during the run, by name: the directory holding their files. */
   artifacts: Map<string, string>;
   approved: Set<string>;
+  /** Jobs whose every failed leg had continue-on-error: their failure does not fail the run. */
+  toleratedJobs: Set<string>;
   protectedEnvironments: Set<string>;
   cancel: AbortController;
   debug: boolean;

@@ -154,6 +154,7 @@ async function execute(
     services.github.git.addCommit(repository, { sha: headSha });
     if (sha !== headSha) services.github.git.addCommit(repository, { sha });
   }
+  if (services) registerPullRequest(services, event, payload, repository, headSha);
   // A push runs on the commit it pushed (payload.after), whatever payload the caller gave.
   const runSha = event === 'push' && typeof payload.after === 'string' && /^[0-9a-f]{40}$/.test(payload.after) ? payload.after : sha;
   if (services && runSha !== sha) services.github.git.addCommit(repository, { sha: runSha });
@@ -219,6 +220,7 @@ async function execute(
     actionsRoot: ACTIONS_ROOT,
     artifacts: new Map(),
     approved: new Set(options.approve ?? []),
+    toleratedJobs: new Set(),
     protectedEnvironments: new Set(options.protect ?? []),
     cancel,
     debug: process.env.ACTIONS_STEP_DEBUG === 'true',
@@ -256,7 +258,7 @@ async function execute(
     slot?.release();
   }
   const results = Object.entries(jobs);
-  const failed = results.some(([id, j]) => j.result === 'failure' && !continueOnError(wf, id, run));
+  const failed = results.some(([id, j]) => j.result === 'failure' && !run.toleratedJobs.has(id));
   const conclusion =
     cancel.signal.aborted || results.some(([, j]) => j.result === 'cancelled') ? 'cancelled' : failed ? 'failure' : 'success';
   emit(`Run ${conclusion}: ${results.map(([id, j]) => `${id}=${j.result}`).join(', ')}`);
@@ -273,12 +275,37 @@ async function execute(
   };
 }
 
-function continueOnError(wf: WorkflowFile, id: string, run: RunState): boolean {
-  const def = wf.jobs.find((j) => j.id === id);
+/** The event's pull request exists on GitHub: it does on the local one too, unless the caller registered it already. */
+function registerPullRequest(
+  services: LocalServices,
+  event: string,
+  payload: Record<string, unknown>,
+  repository: string,
+  headSha: string,
+): void {
+  const pr = payload.pull_request as { number?: number; state?: string; title?: string; head?: { ref?: string; sha?: string } } | undefined;
+  const issue = payload.issue as { number?: number; pull_request?: unknown; state?: string } | undefined;
+  const number = event.startsWith('pull_request') ? pr?.number : issue?.pull_request ? issue.number : undefined;
+  if (!number) return;
+  const [owner, repo] = repository.split('/');
+  if (services.github.issues.pulls.some((p) => p.owner === owner && p.repo === repo && p.number === number)) return;
+  services.github.issues.addPull(
+    {
+      number,
+      headSha: pr?.head?.sha ?? headSha,
+      headRef: pr?.head?.ref ?? 'feature',
+      baseRef: 'main',
+      state: (pr?.state ?? issue?.state) === 'closed' ? 'closed' : 'open',
+      title: pr?.title ?? 'Change the pipeline',
+    },
+    repository,
+  );
+}
+
+function legContinuesOnError(def: JobDefinition, contexts: Contexts): boolean {
   try {
-    return (
-      evaluateToken(find(def?.raw, 'continue-on-error'), { contexts: { github: run.github, inputs: run.inputs, vars: run.vars } }) === true
-    );
+    const value = evaluateToken(find(def.raw, 'continue-on-error'), { contexts });
+    return value === true || value === 'true';
   } catch {
     return false;
   }
@@ -366,6 +393,7 @@ async function startJob(
   const onRunCancel = () => matrixCancel.abort();
   run.cancel.signal.addEventListener('abort', onRunCancel, { once: true });
   const results: LegRun[] = new Array(legs.length);
+  const tolerated = new Set<number>();
   let next = 0;
   let lastOutputs: Record<string, string> = {};
   const worker = async () => {
@@ -408,7 +436,9 @@ async function startJob(
         results[index] = leg;
         lastOutputs = { ...lastOutputs, ...leg.outputs };
         for (const line of leg.log) emit(line);
-        if (leg.result === 'failure' && failFast && legs.length > 1) matrixCancel.abort();
+        // A leg with continue-on-error (often `${{ matrix.experimental }}`) fails without failing the run or the matrix.
+        if (leg.result === 'failure' && legContinuesOnError(def, legContexts)) tolerated.add(index);
+        else if (leg.result === 'failure' && failFast && legs.length > 1) matrixCancel.abort();
       } finally {
         release();
         matrixCancel.signal.removeEventListener('abort', forward);
@@ -420,6 +450,8 @@ async function startJob(
   const order = ['failure', 'cancelled', 'success'] as const;
   const result = order.find((r) => results.some((l) => l.result === r)) ?? 'success';
   const only = results[0];
+  const failures = results.map((l, i) => (l.result === 'failure' ? i : -1)).filter((i) => i >= 0);
+  if (failures.length > 0 && failures.every((i) => tolerated.has(i))) run.toleratedJobs.add(def.id);
   jobs[def.id] =
     strategy?.legs && strategy.legs.length >= 1 && def.job.strategy
       ? {

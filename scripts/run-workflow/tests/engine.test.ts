@@ -80,6 +80,17 @@ describe('matrix', () => {
     ]);
     expect(run.jobs['from-json'].result).toBe('failure');
   });
+
+  it('a leg with continue-on-error from the matrix fails alone: no fail-fast, and the run succeeds', async () => {
+    const run = await runWorkflow({ workflow: fixture('matrix-experimental.yml') });
+    expect(run.jobs.experimental.legs?.map((l) => [l.matrix.version, l.result])).toEqual([
+      [1, 'success'],
+      [2, 'success'],
+      [3, 'failure'],
+    ]);
+    expect(run.jobs.experimental.result).toBe('failure');
+    expect(run.conclusion).toBe('success');
+  });
 });
 
 describe('timeouts', () => {
