@@ -69,6 +69,7 @@ export const REFERENCE_WORKFLOWS = [
   'promote-prod',
   'pr-dashboard',
   'image-build',
+  'fragment-ingestion-matrix',
 ] as const;
 
 export interface Target {

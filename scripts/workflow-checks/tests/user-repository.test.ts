@@ -41,7 +41,11 @@ describe('check-workflows on a user repository', () => {
   test('is told apart from this repository and lists its .github/workflows', () => {
     expect(isActionsRepository(root)).toBe(true);
     expect(isActionsRepository(repo)).toBe(false);
-    expect(listUserTargets(repo).map((t) => path.basename(t.file, '.yml'))).toEqual([...REFERENCE_WORKFLOWS].sort());
+    expect(
+      listUserTargets(repo)
+        .map((t) => path.basename(t.file, '.yml'))
+        .sort(),
+    ).toEqual([...REFERENCE_WORKFLOWS].sort());
   });
 
   test.each(REFERENCE_WORKFLOWS)('the copied %s.yml with typical edits gives no findings', async (name) => {
