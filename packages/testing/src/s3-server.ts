@@ -89,7 +89,8 @@ export async function startS3Server(): Promise<S3TestServer> {
           return false;
         }
       },
-      30_000,
+      // moto imports Flask and every AWS backend at start: seconds when idle, over a minute on a loaded 2-core CI box.
+      120_000,
       'the S3 server to accept requests',
     );
   } catch (error) {
