@@ -184,7 +184,7 @@ export class JobContext {
       GITHUB_WORKFLOW_REF: String(g.workflow_ref ?? ''),
       GITHUB_RUN_ID: String(this.run.runId),
       GITHUB_RUN_NUMBER: String(this.run.runNumber),
-      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_RUN_ATTEMPT: String(g.run_attempt ?? '1'),
       GITHUB_JOB: this.jobId,
       GITHUB_ACTOR: g.actor,
       GITHUB_ACTOR_ID: String(g.actor_id ?? ''),

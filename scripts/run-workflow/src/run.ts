@@ -17,6 +17,7 @@ import { Masker } from './transcript.js';
 import { UsageError, type JobResult, type RunResult, type RunWorkflowOptions } from './types.js';
 import { find, loadWorkflow, WorkflowLoadError, type JobDefinition, type WorkflowFile } from './workflow-file.js';
 import { ConcurrencyGroups } from './concurrency.js';
+import { jobsToRerun, keptLeg, rerunOptions } from './rerun.js';
 
 const ACTIONS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Concurrency groups of runs without shared services (one process = one "repository"). */
@@ -82,6 +83,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
     if (error instanceof WorkflowLoadError) throw new UsageError(error.message);
     throw error;
   }
+  const previous = options.rerunOf;
+  if (previous) options = rerunOptions(wf, options, previous);
   const event = chooseEvent(wf, options.event);
   if (options.cron !== undefined && event !== 'schedule') throw new UsageError('--cron is for --event schedule.');
   if (event === 'schedule') {
@@ -94,7 +97,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
   }
   if (event !== 'workflow_dispatch' && options.inputs && Object.keys(options.inputs).length)
     throw new UsageError(`--input is for workflow_dispatch; this run's event is ${event}.`);
-  const inputs = event === 'workflow_dispatch' ? typeInputs(declaredInputs(wf), options.inputs ?? {}) : {};
+  const inputs = previous ? previous.inputs : event === 'workflow_dispatch' ? typeInputs(declaredInputs(wf), options.inputs ?? {}) : {};
 
   const ownServices =
     !options.services && (options.local || options.stateDir)
@@ -128,7 +131,8 @@ async function execute(
   // Links stay on github.com as on GitHub (and @actions/artifact refuses any other server as GHES); the API is local.
   const serverUrl = 'https://github.com';
   const apiUrl = services?.github.url ?? 'https://api.github.com';
-  const sha = (options.repo ? gitInfo(repoDir).sha : undefined) ?? DEFAULT_SHA;
+  const previous = options.rerunOf;
+  const sha = previous?.sha ?? (options.repo ? gitInfo(repoDir).sha : undefined) ?? DEFAULT_SHA;
   const base = defaultPayload({
     event,
     repository,
@@ -147,8 +151,10 @@ async function execute(
   const ref = refFor(event, payload, options.ref);
   // GitHub's run ids only grow, also across processes sharing --state: dashboard-update and promote-artifact order runs
   // by them, so a later run must never look older than an earlier one.
-  const runId = (lastRunId = Math.max(lastRunId + 1, Math.floor(Date.now() / 10)));
-  ++runCounter;
+  // A re-run keeps the run's id and number; only the attempt grows.
+  const runId = previous?.runId ?? (lastRunId = Math.max(lastRunId + 1, Math.floor(Date.now() / 10)));
+  const runNumber = previous?.runNumber ?? ++runCounter;
+  const runAttempt = (previous?.runAttempt ?? 0) + 1;
   const headSha = event === 'pull_request' ? String((payload.pull_request as { head?: { sha?: string } })?.head?.sha ?? sha) : sha;
   if (services) {
     services.github.git.addCommit(repository, { sha: headSha });
@@ -174,8 +180,8 @@ async function execute(
     actor_id: '583231',
     triggering_actor: actor,
     run_id: String(runId),
-    run_number: String(runCounter),
-    run_attempt: '1',
+    run_number: String(runNumber),
+    run_attempt: String(runAttempt),
     retention_days: '90',
     workflow: wf.name,
     workflow_ref: `${repository}/.github/workflows/${wf.path.split('/').pop()}@${ref}`,
@@ -201,7 +207,7 @@ async function execute(
   const workflowScope = { contexts: { github, inputs, vars, secrets } as Contexts };
   const run: RunState = {
     runId,
-    runNumber: runCounter,
+    runNumber,
     workflowName: wf.name,
     workflowPath: wf.path,
     event,
@@ -225,7 +231,10 @@ async function execute(
     cancel,
     debug: process.env.ACTIONS_STEP_DEBUG === 'true',
   };
-  emit(`${wf.name} (${wf.path.split('/').pop()}) on ${event}${event === 'schedule' ? ` '${options.cron}'` : ''}, ref ${ref}, run ${runId}`);
+  emit(
+    `${wf.name} (${wf.path.split('/').pop()}) on ${event}${event === 'schedule' ? ` '${options.cron}'` : ''}, ref ${ref}, run ${runId}` +
+      (runAttempt > 1 ? `, attempt ${runAttempt} (re-run of the failed jobs)` : ''),
+  );
   if (Object.keys(inputs).length)
     emit(
       `  inputs: ${Object.entries(inputs)
@@ -249,14 +258,29 @@ async function execute(
     if (!slot.admitted) {
       emit(`⊘ cancelled: a newer run of concurrency group '${group}' took this run's place in the queue`);
       for (const def of wf.jobs) jobs[def.id] = { result: 'skipped', outputs: {}, steps: [] };
-      return { conclusion: 'cancelled', jobs, transcript, runId, workflow: wf.path, event, images: [] };
+      return {
+        conclusion: 'cancelled',
+        jobs,
+        transcript,
+        runId,
+        runNumber,
+        runAttempt,
+        workflow: wf.path,
+        event,
+        inputs,
+        payload,
+        ref,
+        sha,
+        images: [],
+      };
     }
   }
   try {
-    await runGraph(wf, run, jobs, emit, groups);
+    await runGraph(wf, run, jobs, emit, groups, previous);
   } finally {
     slot?.release();
   }
+  const attempt = { runNumber, runAttempt, inputs, payload, ref, sha, ...(options.cron !== undefined ? { cron: options.cron } : {}) };
   const results = Object.entries(jobs);
   const failed = results.some(([id, j]) => j.result === 'failure' && !run.toleratedJobs.has(id));
   const conclusion =
@@ -268,6 +292,7 @@ async function execute(
     jobs,
     transcript,
     runId,
+    ...attempt,
     workflow: wf.path,
     event,
     images: run.images,
@@ -326,15 +351,25 @@ async function runGraph(
   jobs: Record<string, JobResult>,
   emit: (line: string) => void,
   groups: ConcurrencyGroups,
+  previous?: RunResult,
 ): Promise<void> {
   const pending = new Map(wf.jobs.map((j) => [j.id, j]));
   const running = new Map<string, Promise<void>>();
+  if (previous) {
+    const rerun = jobsToRerun(wf, previous, (id) => ancestors(wf, id));
+    for (const { id } of wf.jobs) {
+      if (rerun.has(id)) continue;
+      jobs[id] = previous.jobs[id];
+      pending.delete(id);
+      emit(`↺ ${id}: ${jobs[id].result} (kept from attempt ${previous.runAttempt})`);
+    }
+  }
   for (let guard = 0; guard < 10_000 && (pending.size || running.size); guard++) {
     for (const [id, def] of pending) {
       const needs = (def.job.needs ?? []).map((n) => n.value);
       if (!needs.every((n) => jobs[n])) continue;
       pending.delete(id);
-      const p = startJob(wf, def, run, jobs, emit, groups).then(() => void running.delete(id));
+      const p = startJob(wf, def, run, jobs, emit, groups, previous?.jobs[id]).then(() => void running.delete(id));
       running.set(id, p);
     }
     if (running.size === 0 && pending.size) {
@@ -352,6 +387,7 @@ async function startJob(
   jobs: Record<string, JobResult>,
   emit: (line: string) => void,
   groups: ConcurrencyGroups,
+  previous?: JobResult,
 ): Promise<void> {
   const needs = Object.fromEntries(
     (def.job.needs ?? []).map((n) => [n.value, { result: jobs[n.value].result, outputs: jobs[n.value].outputs }]),
@@ -402,6 +438,14 @@ async function startJob(
       const matrix = legs[index];
       const strategyContext = { 'fail-fast': failFast, 'job-index': index, 'job-total': legs.length, 'max-parallel': maxParallel };
       const legContexts = { ...contexts, matrix, strategy: strategyContext };
+      const kept = keptLeg(previous, matrix);
+      if (kept) {
+        const log = [`↺ ${def.id} ${JSON.stringify(matrix)}: success (kept from the earlier attempt)`];
+        results[index] = { ...kept, name: def.id, log, summary: '' };
+        lastOutputs = { ...lastOutputs, ...kept.outputs };
+        for (const line of log) emit(line);
+        continue;
+      }
       if (matrixCancel.signal.aborted) {
         results[index] = { matrix, result: 'cancelled', outputs: {}, steps: [], name: def.id, log: [], summary: '' };
         continue;

@@ -44,8 +44,17 @@ export interface RunResult {
   /** The readable log, secrets masked. */
   transcript: string[];
   runId: number;
+  /** github.run_number and github.run_attempt (1, then one more per re-run of failed jobs). */
+  runNumber: number;
+  runAttempt: number;
   workflow: string;
   event: string;
+  /** The event as this run saw it, so a re-run gets the same one: typed inputs, the payload, ref, commit, schedule. */
+  inputs: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  ref: string;
+  sha: string;
+  cron?: string;
 }
 
 export interface RunWorkflowOptions {
@@ -73,6 +82,11 @@ export interface RunWorkflowOptions {
   log?: (line: string) => void;
   /** Cancels the run (as the Cancel workflow button does). */
   signal?: AbortSignal;
+  /**
+   * "Re-run failed jobs" of this earlier run: same run id, number, event and inputs, run_attempt + 1; its failed and
+   * cancelled jobs (only the failed/cancelled legs of a matrix) and their dependents run again, the rest keep their results.
+   */
+  rerunOf?: RunResult;
 }
 
 /** A command-line mistake: exit status 2 and one line. */
